@@ -1,0 +1,154 @@
+"""`cgr build`: materialise new or changed reports, then the tables, gates and release, through
+the local Dagster instance in CGR_DATA_DIR/dagster_home (runs show in the UI's history)."""
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from pipelines import settings
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME under the data directory, with the repository's dagster.yaml in it."""
+    home = settings.data_dir() / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    src = REPO_ROOT / "dagster.yaml"
+    dst = home / "dagster.yaml"
+    if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
+        shutil.copyfile(src, dst)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    for p in (path, path.with_suffix(".yaml")):
+        if p.exists():
+            h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class BuildResult:
+    processed: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    published: bool = False
+    version: str | None = None
+    path: Path | None = None
+    message: str = ""
+    gate_failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.gate_failures
+
+
+def _manifest_path() -> Path:
+    return settings.data_dir() / "manifest.json"
+
+
+def build(full: bool = False, log=print) -> BuildResult:
+    """Incremental build: only reports whose file or sidecar changed are re-run."""
+    dagster_home()
+    from dagster import DagsterInstance
+
+    from .definitions import defs
+    from .io import clear_all, drop_report_outputs
+    from .reports import clear_rejection, reports_partitions
+    from pipelines.report import scan_reports
+
+    data = settings.data_dir()
+    data.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(data / ".build.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log(f"another cgr build is running (lock {data / '.build.lock'}); waiting for it to finish...")
+        lock.acquire(timeout=3600)
+    try:
+        result = BuildResult()
+        instance = DagsterInstance.get()
+        scan = scan_reports(settings.reports_dir())
+        manifest = json.loads(_manifest_path().read_text()) if _manifest_path().exists() and not full else {}
+        if full:
+            clear_all()
+        known = set(instance.get_dynamic_partitions(reports_partitions.name))
+        current = set(scan.reports)
+        for gone in sorted(known - current):
+            instance.delete_dynamic_partition(reports_partitions.name, gone)
+            drop_report_outputs(gone)
+            clear_rejection(gone)
+            manifest.pop(gone, None)
+            result.removed.append(gone)
+        new_keys = sorted(current - known)
+        if new_keys:
+            instance.add_dynamic_partitions(reports_partitions.name, new_keys)
+        digests = {k: _file_digest(p) for k, p in scan.reports.items()}
+        todo = [k for k in sorted(current) if full or manifest.get(k) != digests[k]]
+        job = defs.resolve_job_def("report_job")
+        for key in todo:
+            run = job.execute_in_process(instance=instance, partition_key=key, raise_on_error=False, run_config=QUIET)
+            manifest[key] = digests[key]
+            if run.success:
+                result.processed.append(key)
+            else:
+                result.refused[key] = _failure_message(run) or "the report's run failed"
+        for item in scan.refused:
+            result.refused[item["source_file"]] = item["reason"]
+        _manifest_path().write_text(json.dumps(manifest, indent=2, sort_keys=True))
+
+        release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+        for evaluation in release_run.get_asset_check_evaluations():
+            if not evaluation.passed:
+                summary = evaluation.metadata.get("summary")
+                result.gate_failures.append(f"{evaluation.asset_key.to_user_string()}: {summary.value if summary else 'failed'}")
+        if not release_run.success and not result.gate_failures:
+            raise RuntimeError(_failure_message(release_run) or "the release run failed")
+        for mat in release_run.asset_materializations_for_node("release"):
+            if mat.asset_key.to_user_string() == "release":
+                md = {k: v.value for k, v in mat.metadata.items()}
+                result.published = bool(md.get("published"))
+                result.version = md.get("version") if md.get("version") != "none" else None
+                result.path = Path(md["path"]) if md.get("path") else None
+                result.message = md.get("reason", "")
+        return result
+    finally:
+        lock.release()
+
+
+def _failure_message(run) -> str | None:
+    for event in run.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            err = event.step_failure_data.error
+            return (err.message or "").strip().splitlines()[0] if err else None
+    return None
+
+
+def main_build(full: bool) -> int:
+    result = build(full=full)
+    if result.removed:
+        print(f"removed reports: {', '.join(result.removed)}")
+    print(f"processed reports: {', '.join(result.processed) or 'none (nothing new or changed)'}")
+    for key, reason in result.refused.items():
+        print(f"refused: {reason if key in reason else key + ': ' + reason}")
+    if result.gate_failures:
+        print("the validation gate blocked publication:", file=sys.stderr)
+        for line in result.gate_failures:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    if result.published:
+        print(f"published release {result.version} at {result.path}")
+    else:
+        print(f"no new release: {result.message}" + (f" (latest is {result.version})" if result.version else ""))
+    return 0

@@ -1,0 +1,42 @@
+"""Combine the per-report outputs into the DATASET tables (registry columns and types)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import registry
+from .projects import build_projects
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _table(df: pd.DataFrame, name: str, sort: list[str]) -> pd.DataFrame:
+    table = registry.TABLES[name]
+    if df.empty:
+        return registry.empty_frame(table)
+    return registry.conform(df.sort_values(sort, kind="stable"), table)
+
+
+def combine(reports: dict[str, pd.DataFrame], segmented: dict[str, pd.DataFrame],
+            indicators: dict[str, pd.DataFrame], mentions: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """All five tables from per-report frames keyed by report_id (only accepted reports)."""
+    keys = sorted(reports)
+    rep = _concat([reports[k] for k in keys])
+    sent = _concat([segmented[k] for k in keys if k in segmented])
+    if not sent.empty:
+        sent = sent[sent["block"] != "boilerplate"]
+    ind = _concat([indicators[k] for k in keys if k in indicators])
+    men = _concat([mentions[k] for k in keys if k in mentions])
+    projects = build_projects(men) if not men.empty else pd.DataFrame()
+    if not men.empty:
+        men = men.drop(columns=["name", "district", "category"])
+    return {
+        "reports": _table(rep, "reports", ["report_id"]),
+        "sentences": _table(sent, "sentences", ["report_id", "position"]),
+        "indicators": _table(ind, "indicators", ["report_id", "start"]),
+        "projects": _table(projects, "projects", ["district", "name"]),
+        "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
+    }

@@ -1,0 +1,79 @@
+"""The decoded stage: a report's raw bytes -> clean Simplified text plus the repaired source text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import settings
+from .encoding import decode_bytes, html_to_text, looks_like_html
+from .errors import ReportRejected
+from .repair import MARK, repair
+from .script import script_of, to_simplified
+
+
+@dataclass
+class Decoded:
+    text: str  # Simplified, normalised: what every later stage reads and what offsets refer to
+    text_source: str  # the same text in the source script after repair
+    encoding: str
+    script: str
+    offset_map: list[int] | None  # Simplified position -> source position; None when identical
+    repairs_pinyin: int = 0
+    repairs_mojibake: int = 0
+    repairs_punctuation: int = 0
+    repairs_dropped_lines: int = 0
+    unrecoverable_chars: int = 0
+    html_stripped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def source_span(self, start: int, end: int) -> str:
+        if self.offset_map is None:
+            return self.text_source[start:end]
+        return self.text_source[self.offset_map[start] : self.offset_map[end]]
+
+
+def read_report_bytes(path: Path, limit: int | None = None) -> bytes:
+    """Read a report file, refusing it by size before reading it whole."""
+    limit = settings.max_report_bytes() if limit is None else limit
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ReportRejected(path.name, "the file disappeared before it could be read") from None
+    if size > limit:
+        raise ReportRejected(path.name, f"the file is {size:,} bytes, over the size limit of {limit:,} bytes (CGR_MAX_REPORT_BYTES)")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReportRejected(path.name, "the file disappeared before it could be read") from None
+
+
+def decode_report(data: bytes, source: str = "<bytes>") -> Decoded:
+    text, encoding = decode_bytes(data, source)
+    html_stripped = False
+    if looks_like_html(text):
+        text = html_to_text(text)
+        html_stripped = True
+    repaired, log = repair(text)
+    if not repaired.strip():
+        raise ReportRejected(source, "the file holds no text after decoding")
+    script, _share = script_of(repaired)
+    simplified, offset_map = to_simplified(repaired)
+    return Decoded(
+        text=simplified,
+        text_source=repaired,
+        encoding=encoding,
+        script=script,
+        offset_map=offset_map,
+        repairs_pinyin=log.pinyin,
+        repairs_mojibake=log.mojibake,
+        repairs_punctuation=log.punctuation,
+        repairs_dropped_lines=log.dropped_lines,
+        unrecoverable_chars=simplified.count(MARK),
+        html_stripped=html_stripped,
+        notes=log.notes,
+    )
+
+
+def decode_file(path: Path) -> Decoded:
+    return decode_report(read_report_bytes(path), path.name)

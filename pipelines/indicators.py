@@ -1,0 +1,275 @@
+"""Indicators: every Arabic-digit quantity a report states, with value, unit, measure, kind,
+year, qualifier and metric. Rules and lexicons live in data/units.yaml and
+data/indicator_rules.yaml; this module is the algorithm."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import any_match, compiled, load_yaml
+from .repair import MARK
+from .segment import Sentence
+
+RULES = "indicator_rules.yaml"
+NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:([-—~～至到])(\d+(?:\.\d+)?))?")
+YEAR_MENTION = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年")
+PIECE_BREAK = re.compile(r"[,，:：、;；]")
+HAN_RUN = re.compile(r"^[\u4e00-\u9fff“”·A-Za-z0-9]+")
+
+
+@dataclass
+class ReportContext:
+    report_id: str
+    district: str | None = None
+    review_year: int | None = None
+    plan_year: int | None = None
+
+
+@lru_cache(maxsize=1)
+def units() -> tuple[dict, dict, list[str]]:
+    lex = load_yaml("units.yaml")
+    unit_forms = sorted(lex["units"], key=len, reverse=True)
+    return lex["units"], lex["multipliers"], unit_forms
+
+
+def unit_vocabulary() -> list[str]:
+    """Every unit string an indicator may carry: a unit, a multiplier, or a multiplier + unit."""
+    table, mults, _ = units()
+    vocab = set(table) | set(mults)
+    vocab |= {m + u for m in mults for u in table}
+    return sorted(vocab)
+
+
+def _rule(key: str) -> tuple[re.Pattern, ...]:
+    return compiled(RULES, key)
+
+
+def clean_with_map(text: str, offset: int) -> tuple[str, list[int]]:
+    """The clause without whitespace (page-break seams, `10.5 %`), and each kept char's offset."""
+    chars, where = [], []
+    for k, ch in enumerate(text):
+        if not ch.isspace():
+            chars.append(ch)
+            where.append(offset + k)
+    return "".join(chars), where
+
+
+def parse_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | None:
+    """Read `[multiplier][余|多][unit]` at the start of `after`.
+    Returns (unit as written without 余/多, multiplier, unit form, 余/多 seen, chars consumed)."""
+    table, mults, forms = units()
+    best = None
+    for mult in [None, *sorted(mults, key=len, reverse=True)]:
+        rest = after
+        used = 0
+        if mult:
+            if not rest.startswith(mult):
+                continue
+            rest, used = rest[len(mult):], len(mult)
+        more = bool(re.match(r"^(余|多)(?![少元])", rest)) and bool(mult or any(rest[1:].startswith(f) for f in forms))
+        if more:
+            rest, used = rest[1:], used + 1
+        form = next((f for f in forms if rest.startswith(f)), None)
+        if form:
+            used += len(form)
+        if not form and not mult:
+            continue
+        written = (mult or "") + (form or "")
+        candidate = (written, mult, form, more, used)
+        # prefer a reading with a unit; among those the longest; ties: no multiplier (千米 not 千+米)
+        key = (form is not None, used, mult is None)
+        if best is None or key > best[0]:
+            best = (key, candidate)
+    return best[1] if best else None
+
+
+def _in_short_quote(clean: str, i: int, j: int, limit: int = 12) -> bool:
+    open_pos = clean.rfind("“", 0, i)
+    if open_pos < 0 or clean.rfind("”", open_pos, i) >= 0:
+        return False
+    close_pos = clean.find("”", j)
+    return close_pos >= 0 and close_pos - open_pos - 1 <= limit
+
+
+def _local(before: str) -> str:
+    """The text of the clause piece before the number (after the last , ， : ： 、)."""
+    parts = PIECE_BREAK.split(before)
+    return parts[-1] if parts else ""
+
+
+def trim_metric(phrase: str) -> str:
+    phrase = phrase.strip("“”\"' ")
+    for _ in range(3):
+        for p in _rule("metric_trim_start"):
+            phrase = p.sub("", phrase)
+        for p in _rule("metric_trim_end"):
+            phrase = p.sub("", phrase)
+    return phrase.strip("“”\"' ")
+
+
+def _qualifier(before: str, between_more: bool, after_unit: str) -> str | None:
+    if between_more:
+        return "more_than"
+    for name in ("at_least", "approx", "at_most", "more_than"):
+        spec = load_yaml(RULES)["qualifiers"][name]
+        if any_match(_rule(f"qualifiers.{name}.after"), after_unit) if "after" in spec else False:
+            return name
+    for name in ("at_most", "at_least", "approx"):
+        if any_match(_rule(f"qualifiers.{name}.before"), before):
+            return name
+    return None
+
+
+def _measure(local: str, category: str, unit_written: str, value: float) -> tuple[str, int]:
+    """(measure, sign) from the unit and the cue words right before the number."""
+    sign = -1 if any_match(_rule("measure.negative_before"), local) else 1
+    if category == "percent_point":
+        return "change", sign
+    if category == "percent":
+        if any_match(_rule("measure.ratio_before"), local):
+            return "ratio", 1
+        if any_match(_rule("measure.growth_before"), local):
+            return "growth_rate", sign
+        if any_match(_rule("measure.share_before"), local):
+            return "share", 1
+        return ("ratio" if value > 100 else "share"), 1
+    if category == "multiple":
+        return "ratio", 1
+    if any_match(_rule("measure.change_before"), local) and not re.search(r"新(增|增加)$", local):
+        return "change", sign
+    return "amount", 1
+
+
+def _year_in(text: str) -> int | None:
+    years = [int(m.group(1)) for m in YEAR_MENTION.finditer(text) if not re.search(r"(比|较|与|同)$", text[: m.start()])]
+    return years[-1] if years else None
+
+
+def _kind_and_year(sentence: Sentence, sentence_before: str, clause_before: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
+    """`sentence_before`: the sentence's text up to the number; `clause_before`: the clause's."""
+    target_cue = any_match(_rule("target_cues"), clause) is not None
+    if sentence.part == "plan":
+        kind = "target"
+    elif sentence.part == "review":
+        kind = "target" if target_cue and not re.search(r"(完成|实现|达到|建成)", clause_before[-8:]) else "actual"
+    elif target_cue:
+        kind = "target"
+    elif ctx.plan_year and not ctx.review_year:
+        kind = "target"
+    else:
+        kind = "actual"
+    explicit = _year_in(sentence_before)
+    if explicit:
+        year = explicit
+    elif "去年" in sentence_before:
+        year = ctx.review_year or (ctx.plan_year - 1 if ctx.plan_year else None)
+    elif kind == "actual":
+        year = ctx.review_year or ctx.plan_year
+    else:
+        year = ctx.plan_year or (ctx.review_year + 1 if ctx.review_year else None)
+    return kind, year
+
+
+def _fenbie_names(before: str) -> list[str] | None:
+    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow."""
+    m = re.search(r"([^,，:：;；]*?)分别", before)
+    if not m:
+        return None
+    names = [trim_metric(n) for n in m.group(1).split("、")]
+    return [n for n in names if n] or None
+
+
+def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportContext) -> list[dict]:
+    """Rows of the indicators table for one report. `sentences`: (sentence_id, Sentence)."""
+    table, mults, _ = units()
+    rows: list[dict] = []
+    for sentence_id, sentence in sentences:
+        if sentence.block != "body" or sentence.truncated:
+            continue
+        for cs, ce in sentence.clauses():
+            raw = text[cs:ce]
+            if MARK in raw:
+                continue
+            clean, where = clean_with_map(raw, cs)
+            previous_metric = None
+            fenbie_index = 0
+            for m in NUMBER.finditer(clean):
+                i, j = m.start(), m.end()
+                before, after = clean[:i], clean[j:]
+                value = float(m.group(1))
+                value_max = float(m.group(3)) if m.group(3) else None
+                if any_match(_rule("not_quantity_after"), after) or after.startswith("+"):
+                    continue
+                parsed = parse_unit(after)
+                rank = before.endswith("第") and parsed and parsed[2] in ("位", "名")
+                if not rank and any_match(_rule("not_quantity_before"), before):
+                    continue
+                if parsed is None:
+                    continue
+                written, mult, form, more, used = parsed
+                info = table.get(form) if form else None
+                category = "rank" if rank else (info["category"] if info else "count")
+                after_unit = after[used:]
+                if after_unit.startswith("级") or _in_short_quote(clean, i, j):
+                    continue
+                if m.group(1).isdigit() and 1900 <= value <= 2100 and not form and not mult:
+                    continue
+                if any_match(_rule("threshold_after"), after_unit) and (
+                    category in load_yaml(RULES)["threshold_categories"] or re.match(r"^(以上|以下)?(范围内|范围|以内的)", after_unit)
+                ):
+                    continue
+                local = _local(before)
+                measure, sign = ("rank", 1) if rank else _measure(local, category, written, value)
+                qualifier = _qualifier(before, more, after_unit)
+                sentence_before = clean_with_map(text[sentence.start:cs], 0)[0] + before
+                kind, year = _kind_and_year(sentence, sentence_before, before, clean, ctx)
+
+                names = _fenbie_names(before)
+                if names:
+                    metric = names[min(fenbie_index, len(names) - 1)]
+                    fenbie_index += 1
+                else:
+                    metric = trim_metric(re.split(r"[,，:：、;；]", before)[-1])
+                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio") and previous_metric:
+                        metric = previous_metric
+                    elif len(metric) < 2:
+                        tail = re.split(r"[,，:：、;；。]", after_unit)[0]
+                        tail = re.sub(r"^(以上|及以上|左右|以内|以下|余|多)", "", tail)
+                        noun = HAN_RUN.match(tail)
+                        metric = trim_metric((metric + (noun.group(0) if noun else ""))[:20]) or previous_metric or local
+                previous_metric = metric if measure == "amount" else previous_metric or metric
+
+                mult_factor = mults.get(mult, 1) if mult else 1
+                unit_factor = info["factor"] if info else 1
+                unit_std = "位" if rank else (info["std"] if info else "")
+                value_signed = sign * value
+                start = where[i]
+                end = where[i + len(m.group(0)) + used - 1] + 1
+                rows.append(
+                    {
+                        "indicator_id": f"{ctx.report_id}:{start}",
+                        "report_id": ctx.report_id,
+                        "sentence_id": sentence_id,
+                        "district": ctx.district,
+                        "year": year,
+                        "kind": kind,
+                        "metric": metric,
+                        "measure": measure,
+                        "value": value_signed,
+                        "value_max": value_max,
+                        "unit": written if not rank else parsed[0],
+                        "qualifier": qualifier,
+                        "value_std": round(abs(value) * mult_factor * unit_factor, 6) * (1 if measure == "amount" else sign),
+                        "unit_std": unit_std,
+                        "text": clause_display(raw),
+                        "start": start,
+                        "end": end,
+                    }
+                )
+    return rows
+
+
+def clause_display(raw: str) -> str:
+    return re.sub(r"\s*\n\s*", "", raw).strip().rstrip("；;")
