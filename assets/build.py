@@ -29,8 +29,18 @@ def dagster_home() -> Path:
     return home
 
 
-def _file_digest(path: Path) -> str:
+def code_fingerprint() -> str:
+    """Changes when any extraction code or rule/lexicon data file changes: every report reruns."""
     h = hashlib.sha256()
+    root = REPO_ROOT / "pipelines"
+    for p in sorted(list(root.glob("*.py")) + list((root / "data").glob("*"))):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _file_digest(path: Path, code: str) -> str:
+    h = hashlib.sha256(code.encode())
     for p in (path, path.with_suffix(".yaml")):
         if p.exists():
             h.update(p.read_bytes())
@@ -94,7 +104,8 @@ def build(full: bool = False, log=print) -> BuildResult:
         new_keys = sorted(current - known)
         if new_keys:
             instance.add_dynamic_partitions(reports_partitions.name, new_keys)
-        digests = {k: _file_digest(p) for k, p in scan.reports.items()}
+        code = code_fingerprint()
+        digests = {k: _file_digest(p, code) for k, p in scan.reports.items()}
         todo = [k for k in sorted(current) if full or manifest.get(k) != digests[k]]
         job = defs.resolve_job_def("report_job")
         for key in todo:

@@ -153,7 +153,8 @@ def _kind_and_year(sentence: Sentence, sentence_before: str, clause_before: str,
     if sentence.part == "plan":
         kind = "target"
     elif sentence.part == "review":
-        kind = "target" if target_cue and not re.search(r"(完成|实现|达到|建成)", clause_before[-8:]) else "actual"
+        review_cue = any_match(_rule("review_target_cues"), clause) is not None
+        kind = "target" if review_cue and not re.search(r"(完成|实现|达到|建成)", clause_before[-8:]) else "actual"
     elif target_cue:
         kind = "target"
     elif ctx.plan_year and not ctx.review_year:

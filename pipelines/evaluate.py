@@ -1,0 +1,212 @@
+"""Score extracted tables (or a release folder) against a gold folder in the annotation format
+(indicators.csv, projects.csv, reports.csv): precision, recall, F1 and attribute accuracy.
+
+Indicators match within a report on the same |value| and unit; among several candidates the
+pair whose clauses are most alike wins. Optional gold rows neither reward nor penalise: a
+prediction matched to one is not counted at all. Projects compare distinct names per report
+(quotes, whitespace and a trailing 项目 ignored). Reports compare each field exactly."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import settings
+from .projects import project_key
+
+INDICATOR_ATTRIBUTES = ("kind", "year", "measure", "qualifier", "metric", "value", "value_max")
+REPORT_FIELDS = ("title", "province", "city", "district", "report_type", "review_year", "plan_year", "published_date", "outlet", "authors")
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Scores:
+    indicators: PRF
+    attributes: dict[str, tuple[int, int]]  # name -> (correct, total)
+    attribute_errors: dict[str, list[str]]
+    projects: PRF
+    report_fields: dict[str, tuple[int, int]]
+    report_errors: list[str]
+
+    def accuracy(self, name: str) -> float:
+        correct, total = self.attributes[name]
+        return correct / total if total else 1.0
+
+
+def _norm(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA or v == "":
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def _num(v) -> float | None:
+    v = _norm(v)
+    return None if v is None else float(v)
+
+
+def _same(attr: str, gold, pred) -> bool:
+    g, p = _norm(gold), _norm(pred)
+    if attr in ("value", "value_max", "year"):
+        g, p = (None if g is None else float(g)), (None if p is None else float(p))
+        return g == p if g is None or p is None else abs(g - p) < 1e-9
+    if attr == "metric":
+        return g is not None and p is not None and (str(g) in str(p) or str(p) in str(g))
+    return (str(g) if g is not None else None) == (str(p) if p is not None else None)
+
+
+def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict, dict]:
+    prf = PRF()
+    attrs = {a: [0, 0] for a in INDICATOR_ATTRIBUTES}
+    errors: dict[str, list[str]] = {a: [] for a in INDICATOR_ATTRIBUTES}
+    for report_id in sorted(set(gold["report_id"]) | set(pred["report_id"])):
+        g = gold[gold["report_id"] == report_id].reset_index(drop=True)
+        p = pred[pred["report_id"] == report_id].reset_index(drop=True)
+        pairs = []
+        for gi, grow in g.iterrows():
+            for pi, prow in p.iterrows():
+                if _num(grow["value"]) is not None and abs(abs(_num(grow["value"])) - abs(_num(prow["value"]))) < 1e-9 \
+                        and str(_norm(grow["unit"]) or "") == str(_norm(prow["unit"]) or ""):
+                    sim = difflib.SequenceMatcher(None, str(grow.get("text", "")), str(prow.get("text", ""))).ratio()
+                    pairs.append((sim, not bool(_norm(grow.get("optional"))), gi, pi))
+        used_g, used_p, matches = set(), set(), []
+        for sim, required, gi, pi in sorted(pairs, key=lambda t: (t[1], t[0]), reverse=True):
+            if gi in used_g or pi in used_p:
+                continue
+            used_g.add(gi)
+            used_p.add(pi)
+            matches.append((gi, pi))
+        for gi, grow in g.iterrows():
+            optional = bool(_norm(grow.get("optional")))
+            if gi not in used_g and not optional:
+                prf.fn += 1
+                prf.misses.append(f"{report_id}: {grow['value']} {_norm(grow['unit']) or ''} {grow['metric']} | {grow['text']}")
+        for pi, prow in p.iterrows():
+            if pi not in used_p:
+                prf.fp += 1
+                prf.extras.append(f"{report_id}: {prow['value']} {prow['unit']} {prow['metric']} | {prow['text'][:60]}")
+        for gi, pi in matches:
+            grow, prow = g.loc[gi], p.loc[pi]
+            if bool(_norm(grow.get("optional"))):
+                continue
+            prf.tp += 1
+            for a in INDICATOR_ATTRIBUTES:
+                attrs[a][1] += 1
+                if _same(a, grow[a], prow[a]):
+                    attrs[a][0] += 1
+                else:
+                    errors[a].append(f"{report_id}: {grow['value']}{_norm(grow['unit']) or ''} gold={_norm(grow[a])!r} got={_norm(prow[a])!r} | {str(grow['text'])[:40]}")
+    return prf, {a: tuple(v) for a, v in attrs.items()}, errors
+
+
+def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.DataFrame) -> PRF:
+    prf = PRF()
+    names = projects.set_index("project_id")["name"] if len(projects) else pd.Series(dtype=str)
+    pred = mentions.assign(name=mentions["project_id"].map(names)) if len(mentions) else pd.DataFrame(columns=["report_id", "name"])
+    for report_id in sorted(set(gold["report_id"]) | set(pred["report_id"])):
+        g = gold[gold["report_id"] == report_id]
+        required = {project_key(n) for n, o in zip(g["name"], g["optional"]) if not _norm(o)}
+        optional = {project_key(n) for n, o in zip(g["name"], g["optional"]) if _norm(o)} - required
+        got = {project_key(n) for n in pred.loc[pred["report_id"] == report_id, "name"].dropna()}
+        prf.tp += len(required & got)
+        prf.fn += len(required - got)
+        extras = got - required - optional
+        prf.fp += len(extras)
+        prf.misses += [f"{report_id}: {n}" for n in sorted(required - got)]
+        prf.extras += [f"{report_id}: {n}" for n in sorted(extras)]
+    return prf
+
+
+def score_reports(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[dict, list[str]]:
+    fields = {f: [0, 0] for f in REPORT_FIELDS}
+    errors = []
+    pred = pred.set_index("report_id")
+    for _, grow in gold.iterrows():
+        rid = grow["report_id"]
+        for f in REPORT_FIELDS:
+            fields[f][1] += 1
+            got = pred.loc[rid, f] if rid in pred.index else None
+            g, p = _norm(grow[f]), _norm(got)
+            if f == "published_date" and p is not None:
+                p = str(p)[:10]
+            if (str(g) if g is not None else None) == (str(p) if p is not None else None):
+                fields[f][0] += 1
+            else:
+                errors.append(f"{rid}.{f}: gold={g!r} got={p!r}")
+    return {f: tuple(v) for f, v in fields.items()}, errors
+
+
+def read_gold(gold_dir: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_csv(gold_dir / f"{name}.csv", dtype=str, keep_default_na=False).replace({"": None})
+            for name in ("indicators", "projects", "reports")}
+
+
+def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
+    gold = read_gold(gold_dir)
+    reports_in_gold = set(gold["reports"]["report_id"])
+    ind = tables["indicators"]
+    ind = ind[ind["report_id"].isin(reports_in_gold)]
+    prf, attrs, errors = score_indicators(gold["indicators"], ind)
+    projects = score_projects(gold["projects"], tables["project_mentions"][tables["project_mentions"]["report_id"].isin(reports_in_gold)], tables["projects"])
+    fields, rerrors = score_reports(gold["reports"], tables["reports"])
+    return Scores(prf, attrs, errors, projects, fields, rerrors)
+
+
+def evaluate_release(gold_dir: Path, release_dir: Path | None = None) -> Scores:
+    if release_dir is None:
+        index = json.loads((settings.releases_dir() / "index.json").read_text(encoding="utf-8"))
+        release_dir = settings.releases_dir() / index["latest"]
+    tables = {n: pd.read_parquet(release_dir / f"{n}.parquet") for n in ("reports", "indicators", "projects", "project_mentions")}
+    return evaluate_tables(gold_dir, tables)
+
+
+def format_scores(s: Scores, details: bool = True) -> str:
+    out = ["== indicators ==",
+           f"precision {s.indicators.precision:.3f}  recall {s.indicators.recall:.3f}  F1 {s.indicators.f1:.3f}  "
+           f"(tp {s.indicators.tp}, fp {s.indicators.fp}, fn {s.indicators.fn})",
+           "attribute accuracy on matched rows:"]
+    out += [f"  {a:<10} {s.accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.attributes.items()]
+    out += ["== projects (distinct names per report) ==",
+            f"precision {s.projects.precision:.3f}  recall {s.projects.recall:.3f}  F1 {s.projects.f1:.3f}  "
+            f"(tp {s.projects.tp}, fp {s.projects.fp}, fn {s.projects.fn})",
+            "== reports (exact match per field) =="]
+    out += [f"  {f:<15} {c}/{t}" for f, (c, t) in s.report_fields.items()]
+    if details:
+        out += ["-- indicator misses --", *s.indicators.misses, "-- indicator extras --", *s.indicators.extras]
+        for a, errs in s.attribute_errors.items():
+            if errs:
+                out += [f"-- {a} errors --", *errs]
+        out += ["-- project misses --", *s.projects.misses, "-- project extras --", *s.projects.extras]
+        out += ["-- report field errors --", *s.report_errors]
+    return "\n".join(out)
