@@ -16,7 +16,6 @@ COMBINED_ASSETS = [dataset_tables, release]
 report_job = define_asset_job(
     "report_job",
     selection=AssetSelection.assets(*PER_REPORT_ASSETS),
-    partitions_def=reports_partitions,
     description="Decode, segment and extract one report (one partition).",
 )
 release_job = define_asset_job(

@@ -66,17 +66,21 @@ def _utf16_without_bom(data: bytes) -> str | None:
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     half = len(sample) // 2
-    if odd > 0.05 * half and even < 0.01 * half:
+    # ASCII digits, commas and line breaks give NULs on one side only; CJK text gives few.
+    # (a CJK code point like U+4E00 also puts a NUL on the other side, but rarely)
+    if odd >= max(2, 0.005 * half) and odd >= 4 * even:
         candidate = "utf-16-le"
-    elif even > 0.05 * half and odd < 0.01 * half:
+    elif even >= max(2, 0.005 * half) and even >= 4 * odd:
         candidate = "utf-16-be"
     else:
         return None
     try:
-        data.decode(candidate)
+        text = data.decode(candidate)
     except UnicodeDecodeError:
         return None
-    return candidate
+    visible = [c for c in text if not c.isspace()]
+    cjk = sum(1 for c in visible if _CJK.match(c))
+    return candidate if visible and cjk >= 0.3 * len(visible) and _looks_like_text(text) else None
 
 
 def _looks_like_text(text: str) -> bool:

@@ -193,7 +193,9 @@ def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.Dat
             if fmt == "csv":
                 res.update({"profile": "tabular-data-resource", "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": registry.frictionless_schema(table)})
             else:
-                res.update({"mediatype": "application/vnd.apache.parquet", "schema": registry.frictionless_schema(table)})
+                # a plain file resource: Frictionless reads Parquet without byte counts, so the
+                # Parquet twin carries its size and hash but no schema (the CSV's applies)
+                res.update({"type": "file", "mediatype": "application/vnd.apache.parquet"})
             resources.append(res)
     sources = [
         {"title": r.source_file, "path": r.source_file, "sha256": r.source_sha256, "report_id": r.report_id}

@@ -93,7 +93,7 @@ REPORTS = Table(
         F("repairs_punctuation", "integer", "Inserted punctuation removed (,, ,。 ,、 ,;).", nullable=False),
         F("repairs_dropped_lines", "integer", "Corrupted lines dropped because a clean copy follows.", nullable=False),
         F("unrecoverable_chars", "integer", "Characters marked U+FFFD because they could not be restored; clauses holding one are not extracted.", nullable=False),
-        F("curated_fields", "string", "Comma-separated names of fields taken from a curated sidecar rather than inferred from the text.", nullable=False),
+        F("curated_fields", "string", "Comma-separated names of fields taken from a curated sidecar rather than inferred from the text; empty when none."),
     ),
     ("report_id",),
 )
@@ -137,7 +137,7 @@ INDICATORS = Table(
         F("unit", "string", "The unit as written, with its multiplier (亿元, 万亩, %, 个).", nullable=False),
         F("qualifier", "string", "at_least, approx, more_than or at_most.", enum=QUALIFIERS),
         F("value_std", "number", "The value in the base unit (元, 平方米, 亩, 米, 吨, 人, the measure word, %, 百分点, 位).", nullable=False),
-        F("unit_std", "string", "The base unit of value_std.", nullable=False),
+        F("unit_std", "string", "The base unit of value_std; empty when the unit is a bare multiplier (35万城乡参保居民)."),
         F("text", "string", "The clause that states it (Simplified).", nullable=False),
         F("start", "integer", "Start offset of the number and unit in the decoded Simplified text.", nullable=False),
         F("end", "integer", "End offset of the number and unit in the decoded Simplified text.", nullable=False),

@@ -1,0 +1,19 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = Path(__file__).parent / "fixtures" / "gold"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+TRADITIONAL = {"002_2e2771ea7a10172a", "004_932117ff3934a2a4"}
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+@pytest.fixture(scope="session")
+def decoded_seeds():
+    from pipelines.decode import decode_file
+
+    return {p.stem: decode_file(p) for p in SEED_FILES}
