@@ -206,3 +206,20 @@ def test_mixed_encodings_are_decoded_line_by_line():
     data = "第一段是UTF-8文字。\n".encode("utf-8") * 5 + "第二段是国标编码的文字。\n".encode("gb18030")
     d = decode_report(data, "mixed.txt")
     assert "第二段是国标编码的文字" in d.text
+
+
+def test_cgr_decode_on_reencoded_copies_and_bad_input(tmp_path, capsys, decoded_seeds):
+    from assets.cli import main
+
+    source = decoded_seeds["002_2e2771ea7a10172a"]
+    for enc in ("utf-16-be", "gb18030", "big5"):
+        path = tmp_path / f"copy_{enc}.txt"
+        path.write_bytes(source.text_source.encode(enc, errors="ignore"))
+        assert main(["decode", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("太原市万柏林区2022年国民经济和社会发展计划执行情况")
+    bad = tmp_path / "image.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    assert main(["decode", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "image.txt" in err and "PNG" in err
