@@ -59,16 +59,22 @@ class Scores:
 
 
 def _norm(v):
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA or v == "":
+    """None for every kind of missing value (None, NaN, NA, ""); whole floats as int."""
+    if v is None or (isinstance(v, str) and v == ""):
         return None
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
     try:
         if pd.isna(v):
             return None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # lists and other non-scalars are values
         pass
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
     return v
+
+
+def _text(v) -> str | None:
+    v = _norm(v)
+    return None if v is None else str(v)
 
 
 def _num(v) -> float | None:
@@ -83,7 +89,7 @@ def _same(attr: str, gold, pred) -> bool:
         return g == p if g is None or p is None else abs(g - p) < 1e-9
     if attr == "metric":
         return g is not None and p is not None and (str(g) in str(p) or str(p) in str(g))
-    return (str(g) if g is not None else None) == (str(p) if p is not None else None)
+    return _text(g) == _text(p)
 
 
 def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict, dict]:
@@ -93,13 +99,14 @@ def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict,
     for report_id in sorted(set(gold["report_id"]) | set(pred["report_id"])):
         g = gold[gold["report_id"] == report_id].reset_index(drop=True)
         p = pred[pred["report_id"] == report_id].reset_index(drop=True)
+        optional = [bool(_norm(o)) for o in g.get("optional", [None] * len(g))]
         pairs = []
         for gi, grow in g.iterrows():
             for pi, prow in p.iterrows():
                 if _num(grow["value"]) is not None and abs(abs(_num(grow["value"])) - abs(_num(prow["value"]))) < 1e-9 \
                         and str(_norm(grow["unit"]) or "") == str(_norm(prow["unit"]) or ""):
                     sim = difflib.SequenceMatcher(None, str(grow.get("text", "")), str(prow.get("text", ""))).ratio()
-                    pairs.append((sim, not bool(_norm(grow.get("optional"))), gi, pi))
+                    pairs.append((sim, not optional[gi], gi, pi))
         used_g, used_p, matches = set(), set(), []
         for sim, required, gi, pi in sorted(pairs, key=lambda t: (t[1], t[0]), reverse=True):
             if gi in used_g or pi in used_p:
@@ -108,8 +115,7 @@ def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict,
             used_p.add(pi)
             matches.append((gi, pi))
         for gi, grow in g.iterrows():
-            optional = bool(_norm(grow.get("optional")))
-            if gi not in used_g and not optional:
+            if gi not in used_g and not optional[gi]:
                 prf.fn += 1
                 prf.misses.append(f"{report_id}: {grow['value']} {_norm(grow['unit']) or ''} {grow['metric']} | {grow['text']}")
         for pi, prow in p.iterrows():
@@ -117,9 +123,9 @@ def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict,
                 prf.fp += 1
                 prf.extras.append(f"{report_id}: {prow['value']} {prow['unit']} {prow['metric']} | {prow['text'][:60]}")
         for gi, pi in matches:
-            grow, prow = g.loc[gi], p.loc[pi]
-            if bool(_norm(grow.get("optional"))):
+            if optional[gi]:
                 continue
+            grow, prow = g.loc[gi], p.loc[pi]
             prf.tp += 1
             for a in INDICATOR_ATTRIBUTES:
                 attrs[a][1] += 1
@@ -157,10 +163,10 @@ def score_reports(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[dict, list[st
         for f in REPORT_FIELDS:
             fields[f][1] += 1
             got = pred.loc[rid, f] if rid in pred.index else None
-            g, p = _norm(grow[f]), _norm(got)
+            g, p = _text(grow[f]), _text(got)
             if f == "published_date" and p is not None:
-                p = str(p)[:10]
-            if (str(g) if g is not None else None) == (str(p) if p is not None else None):
+                p = p[:10]
+            if g == p:
                 fields[f][0] += 1
             else:
                 errors.append(f"{rid}.{f}: gold={g!r} got={p!r}")

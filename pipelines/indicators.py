@@ -149,15 +149,12 @@ def _year_in(text: str) -> int | None:
 
 def _kind_and_year(sentence: Sentence, sentence_before: str, clause_before: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
     """`sentence_before`: the sentence's text up to the number; `clause_before`: the clause's."""
-    target_cue = any_match(_rule("target_cues"), clause) is not None
     if sentence.part == "plan":
         kind = "target"
     elif sentence.part == "review":
-        review_cue = any_match(_rule("review_target_cues"), clause) is not None
+        review_cue = any_match(_rule("review_target_cues"), clause)
         kind = "target" if review_cue and not re.search(r"(完成|实现|达到|建成)", clause_before[-8:]) else "actual"
-    elif target_cue:
-        kind = "target"
-    elif ctx.plan_year and not ctx.review_year:
+    elif any_match(_rule("target_cues"), clause) or (ctx.plan_year and not ctx.review_year):
         kind = "target"
     else:
         kind = "actual"

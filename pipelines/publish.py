@@ -177,7 +177,7 @@ Data: CC BY 4.0. The source reports are public government documents.
 """
 
 
-def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.DataFrame], files: list[str]) -> dict:
+def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.DataFrame]) -> dict:
     resources = []
     for name, table in registry.TABLES.items():
         for fmt in ("csv", "parquet"):
@@ -228,8 +228,7 @@ def write_release_files(out: Path, version: str, created: str, tables: dict[str,
     (out / "rejected.json").write_text(json.dumps(rejected, ensure_ascii=False, indent=2), encoding="utf-8")
     (out / "CHANGELOG.md").write_text(_changelog(version, previous, previous_dir, tables, rejected), encoding="utf-8")
     (out / "README.md").write_text(_datacard(version, created, tables, gate), encoding="utf-8")
-    files = sorted(p.name for p in out.iterdir())
-    package = _datapackage(version, created, out, tables, files)
+    package = _datapackage(version, created, out, tables)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     sums = [f"{sha256_file(out / n)}  {n}" for n in sorted(p.name for p in out.iterdir())]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
