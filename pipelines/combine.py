@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from . import registry
@@ -40,3 +42,28 @@ def combine(reports: dict[str, pd.DataFrame], segmented: dict[str, pd.DataFrame]
         "projects": _table(projects, "projects", ["district", "name"]),
         "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
     }
+
+
+def tables_for_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """Every stage on every report in a folder, in one process and without Dagster: the tables,
+    and the rejections as {source_file, reason}. For evaluation loops and benchmarks; the
+    orchestrated build does the same work one report partition at a time."""
+    from .errors import ReportRejected
+    from .report import decoded_frame, decoded_from_frame, extracted_frames, raw_frame, scan_reports, segmented_frame
+
+    scan = scan_reports(folder)
+    rejected = list(scan.refused)
+    reports, segmented, indicators, mentions = {}, {}, {}, {}
+    for report_id, path in scan.reports.items():
+        try:
+            raw = raw_frame(report_id, path, scan)
+            decoded = decoded_frame(raw)
+            seg = segmented_frame(report_id, decoded_from_frame(decoded))
+            sidecar = path.with_suffix(".yaml")
+            out = extracted_frames(raw, decoded, seg, sidecar if sidecar.exists() else None)
+        except ReportRejected as e:
+            rejected.append({"source_file": e.source, "report_id": report_id, "reason": e.reason})
+            continue
+        reports[report_id], segmented[report_id] = out["reports"], seg
+        indicators[report_id], mentions[report_id] = out["indicators"], out["mentions"]
+    return combine(reports, segmented, indicators, mentions), rejected

@@ -17,6 +17,8 @@ NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:([-—~～至到])(\d+(?:\.\d+)?))?")
 YEAR_MENTION = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年")
 PIECE_BREAK = re.compile(r"[,，:：、;；]")
 HAN_RUN = re.compile(r"^[\u4e00-\u9fff“”·A-Za-z0-9]+")
+#: `7.4:57.4:35.2`: parts of a whole written as a colon ratio (not a time: parts may be decimals)
+COLON_RATIO = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[:：]\d+(?:\.\d+)?)+(?![0-9.])")
 
 
 @dataclass
@@ -179,6 +181,19 @@ def _fenbie_names(before: str) -> list[str] | None:
     return [n for n in names if n] or None
 
 
+def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] | None:
+    """The parts of a colon ratio as (start, end, value) in `clean`, when the words before it name a
+    structure (`三次产业比例`, `结构`) and the parts add up to 100: each part is then a share in
+    percent. Other colon ratios (`1:1配套`, times) are not read."""
+    if not any_match(_rule("colon_ratio_before"), _local(clean[: m.start()])):
+        return None
+    parts, pos = [], m.start()
+    for piece in re.split(r"[:：]", m.group(0)):
+        parts.append((pos, pos + len(piece), float(piece)))
+        pos += len(piece) + 1
+    return parts if abs(sum(v for _, _, v in parts) - 100) <= 1 else None
+
+
 def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportContext) -> list[dict]:
     """Rows of the indicators table for one report. `sentences`: (sentence_id, Sentence)."""
     table, mults, _ = units()
@@ -193,8 +208,23 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
             clean, where = clean_with_map(raw, cs)
             previous_metric = None
             fenbie_index = 0
+            sentence_prefix = clean_with_map(text[sentence.start:cs], 0)[0]
+            taken: set[int] = set()
+            for cm in COLON_RATIO.finditer(clean):
+                taken.update(range(cm.start(), cm.end()))
+                parts = colon_ratio_parts(clean, cm)
+                for i, j, value in parts or []:
+                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:i], clean, ctx)
+                    rows.append({
+                        "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
+                        "district": ctx.district, "year": year, "kind": kind, "metric": trim_metric(_local(clean[: cm.start()])),
+                        "measure": "share", "value": value, "value_max": None, "unit": "%", "qualifier": None,
+                        "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
+                    })
             for m in NUMBER.finditer(clean):
                 i, j = m.start(), m.end()
+                if i in taken:
+                    continue
                 before, after = clean[:i], clean[j:]
                 value = float(m.group(1))
                 value_max = float(m.group(3)) if m.group(3) else None
@@ -221,7 +251,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 local = _local(before)
                 measure, sign = ("rank", 1) if rank else _measure(local, category, written, value)
                 qualifier = _qualifier(before, more, after_unit)
-                sentence_before = clean_with_map(text[sentence.start:cs], 0)[0] + before
+                sentence_before = sentence_prefix + before
                 kind, year = _kind_and_year(sentence, sentence_before, before, clean, ctx)
 
                 names = _fenbie_names(before)

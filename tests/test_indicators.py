@@ -31,6 +31,10 @@ CASES = [
     ("一年来,信创产业营收突破35亿元。", [(35, None, "亿元", "amount", "at_least")]),
     ("一年来,为全区35万城乡参保居民购买保险。", [(35, None, "万", "amount", None)]),
     ("一年来,建成区绿地率、绿化覆盖率分别达39.47%、45.68%。", [(39.47, None, "%", "share", None), (45.68, None, "%", "share", None)]),
+    ("一年来,三次产业比例调整为7.4:57.4:35.2。", [(7.4, None, "%", "share", None), (57.4, None, "%", "share", None), (35.2, None, "%", "share", None)]),
+    # a colon ratio that is not parts of a whole, and a time, yield nothing of their own
+    ("今年,按1:1比例配套资金500万元。", [(500, None, "万元", "amount", None)]),
+    ("会议于9:30召开。", []),
     ("今年,实施10000亩重点林地抚育管护,建设20公里示范廊道。", [(10000, None, "亩", "amount", None), (20, None, "公里", "amount", None)]),
 ]
 
