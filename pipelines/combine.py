@@ -34,7 +34,7 @@ def combine(reports: dict[str, pd.DataFrame], segmented: dict[str, pd.DataFrame]
     men = _concat([mentions[k] for k in keys if k in mentions])
     projects = build_projects(men) if not men.empty else pd.DataFrame()
     if not men.empty:
-        men = men.drop(columns=["name", "district", "category"])
+        men = men.drop(columns=["name", "district", "category", "investment_value", "investment_unit"], errors="ignore")
     return {
         "reports": _table(rep, "reports", ["report_id"]),
         "sentences": _table(sent, "sentences", ["report_id", "position"]),

@@ -19,6 +19,7 @@ from . import settings
 from .projects import project_key
 
 INDICATOR_ATTRIBUTES = ("kind", "year", "measure", "qualifier", "metric", "value", "value_max")
+PROJECT_ATTRIBUTES = ("category", "status")
 REPORT_FIELDS = ("title", "province", "city", "district", "report_type", "review_year", "plan_year", "published_date", "outlet", "authors")
 
 
@@ -50,11 +51,17 @@ class Scores:
     attributes: dict[str, tuple[int, int]]  # name -> (correct, total)
     attribute_errors: dict[str, list[str]]
     projects: PRF
+    project_attributes: dict[str, tuple[int, int]]
+    project_errors: dict[str, list[str]]
     report_fields: dict[str, tuple[int, int]]
     report_errors: list[str]
 
     def accuracy(self, name: str) -> float:
         correct, total = self.attributes[name]
+        return correct / total if total else 1.0
+
+    def project_accuracy(self, name: str) -> float:
+        correct, total = self.project_attributes[name]
         return correct / total if total else 1.0
 
 
@@ -136,22 +143,39 @@ def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict,
     return prf, {a: tuple(v) for a, v in attrs.items()}, errors
 
 
-def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.DataFrame) -> PRF:
+def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.DataFrame) -> tuple[PRF, dict, dict]:
+    """Names per report, then category and status on the matched names: category of the
+    project, status mention by mention in document order."""
     prf = PRF()
-    names = projects.set_index("project_id")["name"] if len(projects) else pd.Series(dtype=str)
-    pred = mentions.assign(name=mentions["project_id"].map(names)) if len(mentions) else pd.DataFrame(columns=["report_id", "name"])
+    attrs = {a: [0, 0] for a in PROJECT_ATTRIBUTES}
+    errors: dict[str, list[str]] = {a: [] for a in PROJECT_ATTRIBUTES}
+    table = projects.set_index("project_id") if len(projects) else pd.DataFrame(columns=["name", "category"])
+    pred = mentions.assign(name=mentions["project_id"].map(table["name"]), category=mentions["project_id"].map(table["category"])) \
+        if len(mentions) else pd.DataFrame(columns=["report_id", "name", "category", "status", "start"])
     for report_id in sorted(set(gold["report_id"]) | set(pred["report_id"])):
-        g = gold[gold["report_id"] == report_id]
-        required = {project_key(n) for n, o in zip(g["name"], g["optional"]) if not _norm(o)}
-        optional = {project_key(n) for n, o in zip(g["name"], g["optional"]) if _norm(o)} - required
-        got = {project_key(n) for n in pred.loc[pred["report_id"] == report_id, "name"].dropna()}
+        g = gold[gold["report_id"] == report_id].assign(key=lambda d: d["name"].map(project_key))
+        p = pred[pred["report_id"] == report_id].dropna(subset=["name"]).sort_values("start")
+        p = p.assign(key=p["name"].map(project_key))
+        required = set(g.loc[g["optional"].map(lambda o: not _norm(o)), "key"])
+        optional = set(g["key"]) - required
+        got = set(p["key"])
         prf.tp += len(required & got)
         prf.fn += len(required - got)
         extras = got - required - optional
         prf.fp += len(extras)
         prf.misses += [f"{report_id}: {n}" for n in sorted(required - got)]
         prf.extras += [f"{report_id}: {n}" for n in sorted(extras)]
-    return prf
+        for key in sorted(required & got):
+            gk, pk = g[g["key"] == key], p[p["key"] == key]
+            pairs = [("category", gk["category"].iloc[0], pk["category"].iloc[0])]
+            pairs += [("status", gs, ps) for gs, ps in zip(gk["status"], pk["status"])]
+            for attr, gv, pv in pairs:
+                attrs[attr][1] += 1
+                if _norm(gv) == _norm(pv):
+                    attrs[attr][0] += 1
+                else:
+                    errors[attr].append(f"{report_id}: {key} gold={_norm(gv)!r} got={_norm(pv)!r}")
+    return prf, {a: tuple(v) for a, v in attrs.items()}, errors
 
 
 def score_reports(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[dict, list[str]]:
@@ -184,9 +208,9 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
     ind = tables["indicators"]
     ind = ind[ind["report_id"].isin(reports_in_gold)]
     prf, attrs, errors = score_indicators(gold["indicators"], ind)
-    projects = score_projects(gold["projects"], tables["project_mentions"][tables["project_mentions"]["report_id"].isin(reports_in_gold)], tables["projects"])
+    projects, pattrs, perrors = score_projects(gold["projects"], tables["project_mentions"][tables["project_mentions"]["report_id"].isin(reports_in_gold)], tables["projects"])
     fields, rerrors = score_reports(gold["reports"], tables["reports"])
-    return Scores(prf, attrs, errors, projects, fields, rerrors)
+    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors)
 
 
 def evaluate_release(gold_dir: Path, release_dir: Path | None = None) -> Scores:
@@ -206,6 +230,8 @@ def format_scores(s: Scores, details: bool = True) -> str:
     out += ["== projects (distinct names per report) ==",
             f"precision {s.projects.precision:.3f}  recall {s.projects.recall:.3f}  F1 {s.projects.f1:.3f}  "
             f"(tp {s.projects.tp}, fp {s.projects.fp}, fn {s.projects.fn})",
+            "attribute accuracy on matched names:",
+            *[f"  {a:<10} {s.project_accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.project_attributes.items()],
             "== reports (exact match per field) =="]
     out += [f"  {f:<15} {c}/{t}" for f, (c, t) in s.report_fields.items()]
     if details:
@@ -214,5 +240,8 @@ def format_scores(s: Scores, details: bool = True) -> str:
             if errs:
                 out += [f"-- {a} errors --", *errs]
         out += ["-- project misses --", *s.projects.misses, "-- project extras --", *s.projects.extras]
+        for a, errs in s.project_errors.items():
+            if errs:
+                out += [f"-- project {a} errors --", *errs]
         out += ["-- report field errors --", *s.report_errors]
     return "\n".join(out)

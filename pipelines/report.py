@@ -182,6 +182,8 @@ def extracted_frames(raw: pd.DataFrame, decoded_df: pd.DataFrame, segmented_df: 
         "name": m.name,
         "district": meta["district"],
         "category": m.category,
+        "investment_value": m.investment_value,
+        "investment_unit": m.investment_unit,
     } for m in mentions]
     report_row = {
         "report_id": report_id,

@@ -17,3 +17,20 @@ def decoded_seeds():
     from pipelines.decode import decode_file
 
     return {p.stem: decode_file(p) for p in SEED_FILES}
+
+
+SUMMARY_KEY = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def summary(request):
+    """Lines a test wants shown after the run (the extraction scores), whatever -q or -s says."""
+    return request.config.stash.setdefault(SUMMARY_KEY, [])
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(SUMMARY_KEY, [])
+    if lines:
+        terminalreporter.write_sep("=", "extraction scores against tests/fixtures/gold")
+        for line in lines:
+            terminalreporter.write_line(line)

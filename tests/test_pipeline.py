@@ -131,14 +131,15 @@ def test_gate_blocks_a_duplicated_project_name(workspace, monkeypatch):
     assert sorted(p.name for p in workspace["releases"].glob("v*")) == ["v1.0.0"]
 
 
-def test_extraction_scores_against_the_gold(workspace):
+def test_extraction_scores_against_the_gold(workspace, summary):
     from pipelines.evaluate import evaluate_release, format_scores
 
     scores = evaluate_release(GOLD, workspace["releases"] / "v1.0.0")
-    print("\n" + format_scores(scores, details=False))
+    summary.extend(format_scores(scores, details=False).splitlines())
     assert scores.indicators.f1 >= 0.95
     for attribute in ("kind", "year", "measure", "qualifier"):
         assert scores.accuracy(attribute) >= 0.95, attribute
+    assert scores.projects.f1 >= 0.85
     for field in ("district", "report_type", "review_year", "plan_year"):
         correct, total = scores.report_fields[field]
         assert correct == total, field

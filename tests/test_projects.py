@@ -1,0 +1,131 @@
+"""Projects: table-driven clauses in -> names (and status) out, rejections, the unique table."""
+
+import pandas as pd
+import pytest
+
+from pipelines.projects import build_projects, extract_mentions, mentions_in_clause, project_id, project_key
+from pipelines.segment import segment
+
+
+def names(clause: str, part: str | None = "review") -> list[str]:
+    return [m[0].strip("“”") for m in mentions_in_clause(clause, part)]
+
+
+def mentions(text: str) -> list:
+    seg = segment(text)
+    return extract_mentions(text, [(f"r:{i:04d}", s) for i, s in enumerate(seg.sentences, 1)])
+
+
+ENUMERATIONS = [
+    # one mention per item; `等项目` keeps the items as written
+    ("推动中智、五龙口智慧农批物流园、山西航空装备制造产业园等项目落地", ["中智", "五龙口智慧农批物流园", "山西航空装备制造产业园"]),
+    ("狄村等城改项目回迁安置36万平方米", ["狄村"]),
+    ("协调推进南屯北街、玉河街等23条街巷改造项目", ["南屯北街", "玉河街"]),
+    ("重点推动漪汾街西延、西山大道以及玉门河街等道路建设", ["漪汾街西延", "西山大道", "玉门河街"]),
+    # unseen districts, same shapes
+    ("推进鼓楼湾、三坊七巷等历史街区保护项目", ["鼓楼湾", "三坊七巷"]),
+    ("加快滨江新城、龙湖天街等综合体建设", ["滨江新城", "龙湖天街"]),
+]
+
+SUFFIXES = [
+    # a specific head after the count is shared by the items
+    ("加快小井峪、上庄等5个消防站建设", ["小井峪消防站", "上庄消防站"]),
+    ("建成东坝、西湖等3个污水处理厂", ["东坝污水处理厂", "西湖污水处理厂"]),
+    # a short bare first item takes the suffix of the next, cut at a word boundary
+    ("加快学府、龙城社区卫生服务中心建设", ["学府社区卫生服务中心", "龙城社区卫生服务中心"]),
+    # a kind word (学校) or a 项目 head is not restored
+    ("完成万柏林七中、区特殊教育学校等5个学校提质改造工程", ["万柏林七中", "区特殊教育学校"]),
+]
+
+NAMES = [
+    ("全面启动中国(太原)农产品加工园项目建设", ["中国(太原)农产品加工园项目"]),
+    ("推动“均和云谷·太原智能电机港”开工建设", ["均和云谷·太原智能电机港"]),
+    ("谋划启动建设北寒公园二期、东社带状公园", ["北寒公园二期", "东社带状公园"]),
+    ("促成泰康之家太原长寿社区、5G+智慧医养康项目落地", ["5G+智慧医养康项目"]),
+    ("将山西智创城NO.8打造为科技创新中心", ["山西智创城NO.8"]),
+    ("推进春光锻造轨道交通及特殊装备零部件扩产项目当年建成投产", ["春光锻造轨道交通及特殊装备零部件扩产项目"]),
+    ("全力保障武宿机场三期改扩建、地铁1号线建设", ["武宿机场三期改扩建", "地铁1号线"]),
+]
+
+REJECTED = [
+    # kinds without a specific name
+    "新建3所以上公办幼儿园,推进商业综合体建设",
+    "实施优质学校硬件提升工程",
+    "持续推进老旧小区改造",
+    # campaigns, slogans, designations and numbered slogans
+    "大力实施“数商兴农”工程",
+    "建设“四好农村路”",
+    "积极创建国家食品安全示范城",
+    "强化“抓项目就是抓发展”理念",
+    # words where a head is only part of a common word
+    "完善城市功能,形成新的工作思路",
+    "推进项目库建设",
+]
+
+
+@pytest.mark.parametrize("clause,expected", ENUMERATIONS + SUFFIXES + NAMES)
+def test_names(clause, expected):
+    assert names(clause) == expected
+
+
+@pytest.mark.parametrize("clause", REJECTED)
+def test_rejections(clause):
+    assert names(clause) == []
+
+
+def test_partners_named_as_actors_are_not_projects():
+    text = "一年来,与山西省实验小学、太原市实验小学等名校对接合作,光华小学和开成小学顺利开学。"
+    assert [m.name for m in mentions(text)] == ["光华小学", "开成小学"]
+
+
+STATUS = [
+    ("一年来,草莓小镇如期开园。", "operating"),
+    ("一年来,北京华联胜利购物广场主体完工。", "under_construction"),
+    ("一年来,古圆通寺、镇远桥回迁复原完成。", "completed"),
+    ("一年来,京东数字经济产业园成功落地。", "started"),
+    ("一年来,签约联合U谷项目。", "signed"),
+    ("一年来,太原铁路枢纽客运环线力争开工建设。", "planned"),
+    ("今年,谋划启动建设北寒公园二期。", "planned"),
+    ("今年,推进春光锻造扩产项目当年建成投产。", "under_construction"),
+    ("今年,推动新城吾悦广场开业投运。", "under_construction"),
+    ("今年,加快小井峪消防站建设。", "under_construction"),
+]
+
+
+@pytest.mark.parametrize("text,expected", STATUS)
+def test_status_from_the_verbs_around_the_mention(text, expected):
+    found = mentions(text)
+    assert found and found[0].status == expected, [(m.name, m.status) for m in found]
+
+
+def test_status_comes_from_the_mentions_own_comma_piece():
+    text = "一年来,晋商博物院正式对外开放,府城广场建设加快,古圆通寺回迁复原完成。"
+    assert [(m.name, m.status) for m in mentions(text)] == [
+        ("晋商博物院", "operating"), ("府城广场", "under_construction"), ("古圆通寺", "completed")]
+
+
+def test_investment_only_when_tied_to_one_project():
+    one = mentions("今年,开工建设东山昆仑燃气项目,总投资12.5亿元。")
+    assert [(m.name, m.investment_value, m.investment_unit) for m in one] == [("东山昆仑燃气项目", 12.5, "亿元")]
+    many = mentions("一年来,签约联合U谷等总投资220.9亿元的10个优质项目。")
+    assert all(m.investment_value is None for m in many)
+
+
+def test_one_project_with_or_without_trailing_xiangmu_and_bracket_width():
+    assert project_key("晶科能源项目") == project_key("晶科能源")
+    assert project_key("京东（山西）数字经济产业园") == project_key("京东(山西)数字经济产业园")
+    assert project_id("某区", "晶科能源项目") == project_id("某区", "晶科能源")
+    assert project_id("甲区", "新建路小学") != project_id("乙区", "新建路小学")
+
+
+def test_unique_table_counts_mentions_across_reports():
+    men = pd.DataFrame([
+        {"project_id": project_id("某区", "晶科能源"), "name": "晶科能源", "district": "某区", "category": "other", "status": "signed", "report_id": "b", "start": 5},
+        {"project_id": project_id("某区", "晶科能源项目"), "name": "晶科能源项目", "district": "某区", "category": "other", "status": "operating", "report_id": "c", "start": 9},
+        {"project_id": project_id("某区", "杏花公园"), "name": "杏花公园", "district": "某区", "category": "public_facility", "status": None, "report_id": "a", "start": 1},
+    ])
+    table = build_projects(men).set_index("name")
+    assert table.loc["晶科能源项目", "n_mentions"] == 2
+    assert table.loc["晶科能源项目", "first_report_id"] == "b"
+    assert table.loc["晶科能源项目", "status"] == "operating"  # the latest report's stage
+    assert len(table) == 2
