@@ -13,7 +13,7 @@ import pytest
 
 from pipelines import registry
 
-from .conftest import GOLD, SEEDS
+from .conftest import GOLD, ROOT, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -111,24 +111,52 @@ def test_rerun_publishes_nothing(workspace):
     assert sorted(p.name for p in workspace["releases"].glob("v*")) == ["v1.0.0"]
 
 
-def test_gate_blocks_a_duplicated_project_name(workspace, monkeypatch):
-    import pipelines.combine as combine
+def _share_of_120(tables):
+    ind = tables["indicators"].copy()
+    k = ind.index[ind["measure"] == "share"][0]
+    ind.loc[k, ["value", "value_std"]] = 120.0
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_between", "120"
 
-    real = combine.build_projects
 
-    def duplicated(mentions):
-        projects = real(mentions)
-        bad = projects.iloc[[0]].copy()
-        bad["project_id"] = "p_duplicate"
-        return pd.concat([projects, bad], ignore_index=True)
+def _unknown_unit(tables):
+    ind = tables["indicators"].copy()
+    ind.loc[ind.index[0], "unit"] = "斤两"
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "斤两"
 
-    monkeypatch.setattr(combine, "build_projects", duplicated)
-    index_before = (workspace["releases"] / "index.json").read_text()
-    result = workspace["build"](full=True, log=lambda *a: None)
+
+def _duplicated_project_name(tables):
+    projects = tables["projects"]
+    bad = projects.iloc[[0]].copy()
+    bad["project_id"] = "p_duplicate"
+    return {**tables, "projects": pd.concat([projects, bad], ignore_index=True)}, "expect_compound_columns_to_be_unique", projects.iloc[0]["name"]
+
+
+def _dangling_report_id(tables):
+    ind = tables["indicators"].copy()
+    ind.loc[ind.index[0], "report_id"] = "ghost_report"
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "ghost_report"
+
+
+@pytest.mark.parametrize("corrupt", [_share_of_120, _unknown_unit, _duplicated_project_name, _dangling_report_id])
+def test_one_bad_row_blocks_the_release(workspace, monkeypatch, corrupt):
+    import assets.dataset as dataset
+
+    real = dataset.combine
+    seen = {}
+
+    def combine_with_a_bad_row(*args, **kwargs):
+        tables, seen["expectation"], seen["value"] = corrupt(real(*args, **kwargs))
+        return tables
+
+    monkeypatch.setattr(dataset, "combine", combine_with_a_bad_row)
+    releases = workspace["releases"]
+    index_before = (releases / "index.json").read_text()
+    folders_before = sorted(p.name for p in releases.iterdir())
+    result = workspace["build"](log=lambda *a: None)
     assert not result.ok and not result.published
-    assert any("expect_compound_columns_to_be_unique" in f and "projects" in f for f in result.gate_failures)
-    assert (workspace["releases"] / "index.json").read_text() == index_before
-    assert sorted(p.name for p in workspace["releases"].glob("v*")) == ["v1.0.0"]
+    assert any(seen["expectation"] in f and str(seen["value"]) in f for f in result.gate_failures), result.gate_failures
+    assert (releases / "index.json").read_text() == index_before
+    assert sorted(p.name for p in releases.iterdir()) == folders_before
 
 
 def test_extraction_scores_against_the_gold(workspace, summary):
@@ -143,3 +171,84 @@ def test_extraction_scores_against_the_gold(workspace, summary):
     for field in ("district", "report_type", "review_year", "plan_year"):
         correct, total = scores.report_fields[field]
         assert correct == total, field
+
+
+# Version bumps. These run last and in this order: each publishes on top of the previous one.
+
+def test_a_changed_extraction_rule_gives_a_patch(workspace, monkeypatch):
+    import assets.build as build_module
+    import pipelines.report as report
+
+    real = report.extract_indicators
+    monkeypatch.setattr(build_module, "code_fingerprint", lambda: "a changed rule")
+    monkeypatch.setattr(report, "extract_indicators", lambda *a, **k: [r for r in real(*a, **k) if r["unit"] != "‰"][:-1])
+    result = workspace["build"](log=lambda *a: None)
+    assert result.ok and result.published and result.version == "v1.0.1", result
+    assert len(result.processed) == 5  # a rule change reruns every report
+
+
+def test_adding_a_report_gives_a_minor(workspace):
+    source = sorted(workspace["reports"].glob("001_*.txt"))[0]
+    # the same report re-encoded is new bytes under a new id: a new report, not a duplicate
+    (workspace["reports"] / "100_reencoded.txt").write_bytes(source.read_text(encoding="utf-8").encode("gb18030"))
+    result = workspace["build"](log=lambda *a: None)
+    assert result.ok and result.published and result.version == "v1.1.0", result
+    changelog = (workspace["releases"] / "v1.1.0" / "CHANGELOG.md").read_text()
+    assert "added: 100_reencoded" in changelog
+
+
+def test_a_changed_column_gives_a_major(workspace, monkeypatch):
+    import dataclasses
+
+    table = registry.TABLES["reports"]
+    fields = tuple(dataclasses.replace(f, type="number") if f.name == "n_chars" else f for f in table.fields)
+    monkeypatch.setitem(registry.TABLES, "reports", dataclasses.replace(table, fields=fields))
+    result = workspace["build"](log=lambda *a: None)
+    assert result.ok and result.published and result.version == "v2.0.0", result
+    assert pq.read_schema(workspace["releases"] / "v2.0.0" / "reports.parquet").field("n_chars").type == "double"
+
+
+KILLED_PUBLISHER = """
+import json, os, signal, sys
+from pathlib import Path
+import pandas as pd
+import pipelines.publish as publish
+from pipelines import registry
+
+source, releases, kill = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "kill"
+tables = {n: pd.read_parquet(source / f"{n}.parquet") for n in registry.TABLES}
+tables["indicators"] = tables["indicators"].iloc[:-1]  # new content: a PATCH is due
+gate = json.loads((source / "validation.json").read_text(encoding="utf-8"))
+real = publish.pq.write_table
+
+def write_then_die(*args, **kwargs):
+    real(*args, **kwargs)
+    if kill:
+        os.kill(os.getpid(), signal.SIGKILL)  # after the first file, mid-release
+
+publish.pq.write_table = write_then_die
+print(publish.publish(tables, gate, [], releases).version)
+"""
+
+
+def test_a_publisher_killed_mid_write_leaves_no_partial_release(workspace, tmp_path):
+    import signal
+
+    releases = tmp_path / "releases"
+    shutil.copytree(workspace["releases"], releases)
+    index = json.loads((releases / "index.json").read_text())
+    latest = releases / index["latest"]
+    versions_before = sorted(p.name for p in releases.glob("v*"))
+    args = [sys.executable, "-c", KILLED_PUBLISHER, str(latest), str(releases)]
+    killed = subprocess.run(args + ["kill"], capture_output=True, text=True, cwd=ROOT)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(releases.glob(".tmp-*")), "the publisher died before writing anything"
+    assert sorted(p.name for p in releases.glob("v*")) == versions_before
+    assert json.loads((releases / "index.json").read_text()) == index
+    rerun = subprocess.run(args + ["publish"], capture_output=True, text=True, cwd=ROOT)
+    assert rerun.returncode == 0, rerun.stderr
+    new = rerun.stdout.strip()
+    assert new not in versions_before and (releases / new / "SHA256SUMS").exists()
+    assert not list(releases.glob(".tmp-*"))
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=releases / new, capture_output=True, text=True)
+    assert check.returncode == 0
