@@ -39,7 +39,8 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _file_digest(path: Path, code: str) -> str:
+def file_digest(path: Path, code: str) -> str:
+    """What decides whether a report reruns: its bytes, its sidecar's bytes and the code."""
     h = hashlib.sha256(code.encode())
     for p in (path, path.with_suffix(".yaml")):
         if p.exists():
@@ -68,6 +69,24 @@ def _manifest_path() -> Path:
     return settings.data_dir() / "manifest.json"
 
 
+def load_manifest() -> dict:
+    """report_id -> the digest it was last processed with (shared by `cgr build` and the sensor)."""
+    path = _manifest_path()
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def save_manifest(manifest: dict) -> None:
+    from pipelines.publish import atomic_write_text
+
+    atomic_write_text(_manifest_path(), json.dumps(manifest, indent=2, sort_keys=True))
+
+
+def build_lock() -> FileLock:
+    data = settings.data_dir()
+    data.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(data / ".build.lock"))
+
+
 def build(full: bool = False, log=print) -> BuildResult:
     """Incremental build: only reports whose file or sidecar changed are re-run."""
     dagster_home()
@@ -78,19 +97,17 @@ def build(full: bool = False, log=print) -> BuildResult:
     from .reports import clear_rejection, reports_partitions
     from pipelines.report import scan_reports
 
-    data = settings.data_dir()
-    data.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(data / ".build.lock"))
+    lock = build_lock()
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        log(f"another cgr build is running (lock {data / '.build.lock'}); waiting for it to finish...")
+        log(f"another cgr build is running (lock {lock.lock_file}); waiting for it to finish...")
         lock.acquire(timeout=3600)
     try:
         result = BuildResult()
         instance = DagsterInstance.get()
         scan = scan_reports(settings.reports_dir())
-        manifest = json.loads(_manifest_path().read_text()) if _manifest_path().exists() and not full else {}
+        manifest = {} if full else load_manifest()
         if full:
             clear_all()
         known = set(instance.get_dynamic_partitions(reports_partitions.name))
@@ -105,7 +122,7 @@ def build(full: bool = False, log=print) -> BuildResult:
         if new_keys:
             instance.add_dynamic_partitions(reports_partitions.name, new_keys)
         code = code_fingerprint()
-        digests = {k: _file_digest(p, code) for k, p in scan.reports.items()}
+        digests = {k: file_digest(p, code) for k, p in scan.reports.items()}
         todo = [k for k in sorted(current) if full or manifest.get(k) != digests[k]]
         job = defs.resolve_job_def("report_job")
         for key in todo:
@@ -117,7 +134,7 @@ def build(full: bool = False, log=print) -> BuildResult:
                 result.refused[key] = _failure_message(run) or "the report's run failed"
         for item in scan.refused:
             result.refused[item["source_file"]] = item["reason"]
-        _manifest_path().write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        save_manifest(manifest)
 
         release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
         for evaluation in release_run.get_asset_check_evaluations():

@@ -25,6 +25,7 @@ from pipelines.combine import combine
 from pipelines.publish import publish
 from pipelines.report import scan_reports
 
+from .automation import FOLLOW_REPORTS
 from .reports import load_rejections, markdown_table, reports_partitions
 
 TABLE_NAMES = list(registry.TABLES)
@@ -35,8 +36,8 @@ PER_REPORT = {"extracted_report_row": "reports", "segmented_report": "sentences"
     group_name="validated",
     ins={name: AssetIn(name) for name in PER_REPORT},
     outs={
-        **{name: AssetOut(description=registry.TABLES[name].description) for name in TABLE_NAMES},
-        "validation_results": AssetOut(description="Every expectation of the gate with its result (published as validation.json)."),
+        **{name: AssetOut(description=registry.TABLES[name].description, automation_condition=FOLLOW_REPORTS) for name in TABLE_NAMES},
+        "validation_results": AssetOut(description="Every expectation of the gate with its result (published as validation.json).", automation_condition=FOLLOW_REPORTS),
     },
     check_specs=[AssetCheckSpec("gate", asset=name, blocking=True, description=f"Great Expectations suite expectations/suites/{name}.json") for name in TABLE_NAMES],
 )
@@ -90,6 +91,7 @@ def gate_from_frame(df: pd.DataFrame) -> dict:
     group_name="release",
     ins={**{name: AssetIn(name) for name in TABLE_NAMES}, "validation_results": AssetIn("validation_results")},
     description="A versioned, immutable release folder in CGR_RELEASES_DIR (published only when every gate passes and something changed).",
+    automation_condition=FOLLOW_REPORTS,
 )
 def release(context: AssetExecutionContext, reports, sentences, indicators, projects, project_mentions, validation_results) -> None:
     tables = {"reports": reports, "sentences": sentences, "indicators": indicators, "projects": projects, "project_mentions": project_mentions}

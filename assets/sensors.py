@@ -1,0 +1,111 @@
+"""Incremental runs without a command: the reports-folder sensor and the automation that carries
+per-report results through the tables, gates and release.
+
+Contract for curators (docs/decisions.md): a report is picked up once its size and mtime (and
+its sidecar's) are unchanged across two sensor ticks, or at once on the tick after an atomic
+rename into the folder; hidden and temporary names (`.x`, `~x`, `.part`, `.tmp`, ...) are
+never read. The sensor and `cgr build` share one manifest (report id -> digest processed), so
+neither redoes the other's work."""
+
+import json
+from pathlib import Path
+
+from dagster import (
+    AddDynamicPartitionsRequest,
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    DeleteDynamicPartitionsRequest,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+from filelock import Timeout
+
+from pipelines import settings
+from pipelines.report import scan_reports
+
+from .build import build_lock, code_fingerprint, file_digest, load_manifest, save_manifest
+from .io import drop_report_outputs
+from .jobs import release_job, report_job
+from .reports import clear_rejection, reports_partitions
+
+def _observe(path: Path) -> list:
+    """Size and mtime of a report and its sidecar: equal on two ticks means the copy is done."""
+    out = []
+    for p in (path, path.with_suffix(".yaml")):
+        try:
+            st = p.stat()
+            out += [st.st_size, st.st_mtime_ns]
+        except FileNotFoundError:
+            out += [None, None]
+    return out
+
+
+@sensor(
+    name="reports_folder",
+    jobs=[report_job, release_job],
+    minimum_interval_seconds=5,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Watches CGR_REPORTS_DIR: a new or changed report (or sidecar) runs its partition; a removed one is dropped and a release follows.",
+)
+def reports_folder_sensor(context: SensorEvaluationContext):
+    lock = build_lock()
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return SkipReason(f"a cgr build holds {lock.lock_file}; looking again on the next tick")
+    try:
+        return _tick(context)
+    finally:
+        lock.release()
+
+
+def _tick(context: SensorEvaluationContext):
+    scan = scan_reports(settings.reports_dir())
+    previous = json.loads(context.cursor) if context.cursor else {}
+    observed = {k: _observe(p) for k, p in scan.reports.items()}
+    known = set(context.instance.get_dynamic_partitions(reports_partitions.name))
+    manifest = load_manifest()
+    code = code_fingerprint()
+    new_keys, runs, waiting = [], [], []
+    for key, path in sorted(scan.reports.items()):
+        digest = file_digest(path, code)
+        if manifest.get(key) == digest and key in known:
+            continue
+        if observed[key] != previous.get(key):
+            waiting.append(key)  # still being written, or first seen: look again next tick
+            continue
+        if key not in known:
+            new_keys.append(key)
+        runs.append(RunRequest(job_name="report_job", partition_key=key, tags={"cgr/trigger": "reports_folder"}))
+        manifest[key] = digest
+    gone = sorted(known - set(scan.reports))
+    for key in gone:
+        drop_report_outputs(key)
+        clear_rejection(key)
+        manifest.pop(key, None)
+    if gone and not runs:
+        # nothing upstream will update, so the automation would not follow: ask for the release
+        runs.append(RunRequest(job_name="release_job", tags={"cgr/trigger": "reports_folder", "cgr/removed": ",".join(gone)[:200]}))
+    if runs or gone:
+        save_manifest(manifest)
+    requests = []
+    if new_keys:
+        requests.append(AddDynamicPartitionsRequest(reports_partitions.name, new_keys))
+    if gone:
+        requests.append(DeleteDynamicPartitionsRequest(reports_partitions.name, gone))
+    if waiting:
+        context.log.info(f"waiting for these files to stay unchanged for one more tick: {', '.join(waiting)}")
+    return SensorResult(run_requests=runs, dynamic_partitions_requests=requests, cursor=json.dumps(observed))
+
+
+release_automation = AutomationConditionSensorDefinition(
+    "release_automation",
+    target=AssetSelection.groups("validated", "release"),
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Materialises the tables, gates and release after per-report runs (see assets/automation.py).",
+)
