@@ -40,6 +40,43 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _store_url(args) -> str:
+    from pipelines import settings
+
+    return args.store or str(settings.releases_dir())
+
+
+def _releases(args) -> int:
+    import json
+
+    from pipelines.download import DownloadError, format_releases, open_store, read_index, release_rows
+
+    try:
+        rows = release_rows(read_index(open_store(_store_url(args))))
+    except DownloadError as exc:
+        print(f"cgr releases: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else (format_releases(rows) if rows else "no releases"))
+    return 0
+
+
+def _download(args) -> int:
+    from pipelines.download import DownloadError, download, open_store
+
+    quiet = args.quiet or not sys.stderr.isatty()
+    try:
+        files = download(open_store(_store_url(args)), args.version, args.table or None, args.format, Path(args.to),
+                         progress=not quiet, log=(lambda m: None) if quiet else (lambda m: print(m, file=sys.stderr)))
+    except DownloadError as exc:
+        print(f"cgr download: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("cgr download: interrupted; no partial file was left under its final name", file=sys.stderr)
+        return 130
+    print(f"{len(files)} files verified in {files[0].parent}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cgr", description="cn-gov-reports: Chinese local-government reports -> a validated, versioned dataset.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +95,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("release_dir", nargs="?")
     p.add_argument("--summary", action="store_true", help="scores only, without the lists of misses and extras")
     p.set_defaults(func=_evaluate)
+
+    store_help = "release store: a folder, file://, http(s):// or s3:// URL (default: CGR_RELEASES_DIR)"
+    p = sub.add_parser("releases", help="list the releases in a store: version, date, gate status, reports and rows per table")
+    p.add_argument("--store", metavar="URL", help=store_help)
+    p.add_argument("--json", action="store_true", help="print JSON (one object per release, newest first) for scripts")
+    p.set_defaults(func=_releases)
+
+    p = sub.add_parser(
+        "download", help="download a release's files, verified against its SHA256SUMS",
+        description="Download a release's tables plus datapackage.json and SHA256SUMS into DIR/<version>/. Every file is "
+                    "verified against SHA256SUMS and renamed into place only when it matches; files already present and "
+                    "verified are skipped. Check a partial download with `sha256sum -c --ignore-missing SHA256SUMS`.")
+    p.add_argument("version", nargs="?", default="latest", help="a version such as v1.2.0 (or 1.2.0), or `latest` (default)")
+    p.add_argument("--table", action="append", metavar="T", help="a table to fetch (repeatable; default: every table): reports, sentences, indicators, projects, project_mentions")
+    p.add_argument("--format", choices=["parquet", "csv", "all"], default="all", help="file format(s) to fetch (default: all)")
+    p.add_argument("--to", metavar="DIR", default=".", help="destination folder; files go to DIR/<version>/ (default: the current folder)")
+    p.add_argument("--store", metavar="URL", help=store_help)
+    p.add_argument("--quiet", action="store_true", help="no progress bar or per-file lines (the default when stderr is not a terminal)")
+    p.set_defaults(func=_download)
 
     args = parser.parse_args(argv)
     return args.func(args)

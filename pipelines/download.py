@@ -1,0 +1,189 @@
+"""Read a release store (a local folder, file://, http(s)://, or s3:// with the `s3` extra):
+list its releases and download verified files.
+
+Every file is streamed into a hidden `.name.part-*` file next to its destination while its
+SHA-256 is computed, checked against the release's SHA256SUMS, and only then renamed to its
+final name: an interrupted or failed download never leaves a file under its final name."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMATS = ("parquet", "csv")
+CHUNK = 1 << 20
+
+
+class DownloadError(Exception):
+    """A store, version, table or checksum problem, said in one line."""
+
+
+@dataclass
+class Store:
+    url: str
+    fs: object
+    root: str
+
+    def path(self, *parts: str) -> str:
+        return "/".join([self.root.rstrip("/"), *parts])
+
+    def read_bytes(self, *parts: str) -> bytes:
+        try:
+            return self.fs.cat_file(self.path(*parts))
+        except FileNotFoundError:
+            raise DownloadError(f"{self.url}: {'/'.join(parts)} not found") from None
+        except Exception as exc:  # aiohttp, OSError, ...: the store cannot be reached
+            raise DownloadError(f"{self.url}: cannot read {'/'.join(parts)} ({type(exc).__name__}: {exc})") from None
+
+
+def open_store(url: str | os.PathLike) -> Store:
+    import fsspec
+
+    url = str(url)
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as exc:
+        raise DownloadError(f"{url}: unsupported store ({exc})") from None
+    return Store(url, fs, root)
+
+
+def read_index(store: Store) -> dict:
+    try:
+        return json.loads(store.read_bytes("index.json"))
+    except ValueError:
+        raise DownloadError(f"{store.url}: index.json is not valid JSON") from None
+
+
+def resolve_version(index: dict, version: str | None) -> dict:
+    known = [r["version"] for r in index.get("releases", [])]
+    wanted = index.get("latest") if version in (None, "latest") else (version if version.startswith("v") else f"v{version}")
+    entry = next((r for r in index.get("releases", []) if r["version"] == wanted), None)
+    if entry is None:
+        raise DownloadError(f"unknown version {version!r}; the store has: {', '.join(known) or 'no releases'}")
+    return entry
+
+
+def release_rows(index: dict) -> list[dict]:
+    """One row per release, newest first: version, created, gate, latest, row counts."""
+    rows = []
+    for r in sorted(index.get("releases", []), key=lambda r: [int(x) for x in r["version"].lstrip("v").split(".")], reverse=True):
+        rows.append({"version": r["version"], "created": r["created"], "gate": r.get("gate"), "latest": r["version"] == index.get("latest"),
+                     "row_counts": r.get("row_counts", {}), "reports": len(r.get("report_ids", []))})
+    return rows
+
+
+def format_releases(rows: list[dict]) -> str:
+    tables = list(rows[0]["row_counts"]) if rows else []
+    head = ["version", "created", "gate", *tables]
+    lines = [" | ".join(head), " | ".join("---" for _ in head)]
+    for r in rows:
+        cells = [r["version"] + (" (latest)" if r["latest"] else ""), r["created"], str(r["gate"])]
+        cells += [str(r["row_counts"].get(t, "")) for t in tables]
+        lines.append(" | ".join(cells))
+    return "\n".join(lines)
+
+
+def _sums(text: str) -> dict[str, str]:
+    out = {}
+    for line in text.splitlines():
+        digest, _, name = line.strip().partition("  ")
+        if name:
+            out[name] = digest
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fetch(store: Store, version: str, name: str, dest: Path, expected: str | None, progress: bool) -> None:
+    """Stream one file to a hidden temporary, verify it, then rename it into place."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.part-", dir=dest.parent)
+    tmp = Path(tmp_name)
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                src = store.fs.open(store.path(version, name), "rb")
+            except FileNotFoundError:
+                raise DownloadError(f"{store.url}: {version}/{name} not found") from None
+            except DownloadError:
+                raise
+            except Exception as exc:
+                raise DownloadError(f"{store.url}: cannot read {version}/{name} ({type(exc).__name__}: {exc})") from None
+            bar = None
+            if progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=getattr(src, "size", None), unit="B", unit_scale=True, desc=name, leave=False, file=sys.stderr)
+            with src:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    out.write(chunk)
+                    h.update(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
+            if bar is not None:
+                bar.close()
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a download gets ordinary permissions
+        if expected is not None and h.hexdigest() != expected:
+            raise DownloadError(f"checksum mismatch for {version}/{name}: SHA256SUMS says {expected[:16]}…, "
+                                f"the download is {h.hexdigest()[:16]}…; the file was removed")
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def download(store: Store, version: str | None = "latest", tables: list[str] | None = None, fmt: str = "all",
+             to: Path = Path("."), progress: bool | None = None, log=lambda msg: None) -> list[Path]:
+    """Download the chosen tables (default: all) in the chosen format(s) plus datapackage.json
+    and SHA256SUMS into `to/<version>/`; returns the files now present and verified."""
+    index = read_index(store)
+    entry = resolve_version(index, version)
+    v = entry["version"]
+    known = list(entry.get("row_counts", {}))
+    unknown = [t for t in tables or [] if t not in known]
+    if unknown:
+        raise DownloadError(f"unknown table {', '.join(unknown)}; {v} has: {', '.join(known)}")
+    if fmt not in (*FORMATS, "all"):
+        raise DownloadError(f"unknown format {fmt!r}; use parquet, csv or all")
+    formats = FORMATS if fmt == "all" else (fmt,)
+    folder = Path(to) / v
+    folder.mkdir(parents=True, exist_ok=True)
+    progress = sys.stderr.isatty() if progress is None else progress
+    sums_text = store.read_bytes(v, "SHA256SUMS").decode("utf-8")
+    sums = _sums(sums_text)
+    names = ["datapackage.json"] + [f"{t}.{f}" for t in (tables or known) for f in formats]
+    done = []
+    for name in names:
+        if name not in sums:
+            raise DownloadError(f"{store.url}: {v}/SHA256SUMS does not list {name}")
+        dest = folder / name
+        if dest.exists() and _sha256(dest) == sums[name]:
+            log(f"{v}/{name}: already here and verified, skipped")
+        else:
+            _fetch(store, v, name, dest, sums[name], progress)
+            log(f"{v}/{name}: downloaded and verified")
+        done.append(dest)
+    # the checksum list last, so a folder holding it holds every file it was fetched for
+    tmp = folder / f".SHA256SUMS.part-{os.getpid()}"
+    tmp.write_text(sums_text, encoding="utf-8")
+    os.replace(tmp, folder / "SHA256SUMS")
+    done.append(folder / "SHA256SUMS")
+    return done
