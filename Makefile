@@ -29,9 +29,10 @@ install-dev: $(VENV)/.installed-dev
 run: $(VENV)/.installed
 	$(BIN)/cgr build
 
-## make test: install with [dev] and run the test suite (the fault trials run separately)
+## make test: install with [dev], run the test suite, then the fault trials (marker `faults`)
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m "not faults" -q
+	$(BIN)/python -m pytest -m faults -q
 
 test-faults: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m faults -q

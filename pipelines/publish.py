@@ -24,6 +24,10 @@ LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "pa
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
+class PublishError(RuntimeError):
+    """The release could not be written (a full disk, a read-only store): nothing was published."""
+
+
 @dataclass
 class PublishResult:
     published: bool
@@ -273,6 +277,11 @@ def publish(tables: dict[str, pd.DataFrame], gate: dict, rejected: list[dict], r
         write_release_files(tmp, version, created, tables, gate, rejected, previous, previous_dir, entry)
         os.chmod(tmp, 0o755)
         os.rename(tmp, final)  # atomic on one filesystem: the version folder appears complete or not at all
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        kept = index.get("latest") or "no release"
+        raise PublishError(f"could not write release {version} into {releases} ({exc.strerror or exc}); "
+                           f"nothing was published and {kept} is unchanged") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
