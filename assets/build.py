@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,8 @@ class BuildResult:
     path: Path | None = None
     message: str = ""
     gate_failures: list[str] = field(default_factory=list)
+    report_seconds: float = 0.0  # wall time of the per-report runs
+    release_seconds: float = 0.0  # wall time of the tables, gates and release run
 
     @property
     def ok(self) -> bool:
@@ -125,6 +128,7 @@ def build(full: bool = False, log=print) -> BuildResult:
         digests = {k: file_digest(p, code) for k, p in scan.reports.items()}
         todo = [k for k in sorted(current) if full or manifest.get(k) != digests[k]]
         job = defs.resolve_job_def("report_job")
+        t0 = time.perf_counter()
         for key in todo:
             run = job.execute_in_process(instance=instance, partition_key=key, raise_on_error=False, run_config=QUIET)
             manifest[key] = digests[key]
@@ -135,8 +139,11 @@ def build(full: bool = False, log=print) -> BuildResult:
         for item in scan.refused:
             result.refused[item["source_file"]] = item["reason"]
         save_manifest(manifest)
+        result.report_seconds = time.perf_counter() - t0
 
+        t0 = time.perf_counter()
         release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+        result.release_seconds = time.perf_counter() - t0
         for evaluation in release_run.get_asset_check_evaluations():
             if not evaluation.passed:
                 summary = evaluation.metadata.get("summary")

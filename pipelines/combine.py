@@ -44,9 +44,10 @@ def combine(reports: dict[str, pd.DataFrame], segmented: dict[str, pd.DataFrame]
     }
 
 
-def tables_for_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """Every stage on every report in a folder, in one process and without Dagster: the tables,
-    and the rejections as {source_file, reason}. For evaluation loops and benchmarks; the
+def frames_for_folder(folder: Path) -> tuple[dict, dict, dict, dict, list[dict]]:
+    """Every per-report stage on every report in a folder, in one process and without Dagster:
+    the per-report frames (reports, sentences, indicators, mentions by report id) and the
+    rejections as {source_file, report_id, reason}. For evaluation loops and benchmarks; the
     orchestrated build does the same work one report partition at a time."""
     from .errors import ReportRejected
     from .report import decoded_frame, decoded_from_frame, extracted_frames, raw_frame, scan_reports, segmented_frame
@@ -66,4 +67,10 @@ def tables_for_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[dict]
             continue
         reports[report_id], segmented[report_id] = out["reports"], seg
         indicators[report_id], mentions[report_id] = out["indicators"], out["mentions"]
+    return reports, segmented, indicators, mentions, rejected
+
+
+def tables_for_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """The five tables for a folder of reports, without Dagster (see frames_for_folder)."""
+    reports, segmented, indicators, mentions, rejected = frames_for_folder(folder)
     return combine(reports, segmented, indicators, mentions), rejected

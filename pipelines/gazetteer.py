@@ -3,6 +3,7 @@ resolution of the area a text is about."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,20 +56,16 @@ def short_name(area: Area) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _name_pattern(level: str) -> re.Pattern:
+    """Full names of one level (three characters or more), longest first: one scan of the text."""
+    names = [name for name, lst in _by_name().items() if len(name) >= 3 and any(a.level == level for a in lst)]
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
 def count_names(text: str, level: str) -> Counter:
     """Occurrences of full area names of one level in the text (longest match at each position)."""
-    index = {name: lst for name, lst in _by_name().items() if any(a.level == level for a in lst)}
-    lengths = sorted({len(n) for n in index}, reverse=True)
-    counts: Counter = Counter()
-    i = 0
-    while i < len(text):
-        for n in lengths:
-            if text[i : i + n] in index and n >= 3:
-                counts[text[i : i + n]] += 1
-                i += n - 1
-                break
-        i += 1
-    return counts
+    return Counter(m.group(0) for m in _name_pattern(level).finditer(text))
 
 
 def _mentions(text: str, area: Area) -> int:

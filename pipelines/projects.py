@@ -73,6 +73,20 @@ def _heads() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
 
+@lru_cache(maxsize=1)
+def _head_index() -> tuple[dict[str, str], list[int]]:
+    """Head -> category, and the head lengths longest first (a suffix lookup per token end)."""
+    by_head = dict(reversed(_heads()))
+    return by_head, sorted({len(h) for h in by_head}, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _candidate_clause() -> re.Pattern:
+    """A clause can hold a project only if it holds a head noun, 等, or a quoted name."""
+    words = sorted({h for h, _ in _heads()} | set(_kinds()) | {"等", "“"}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
 @lru_cache(maxsize=None)
 def _pattern(key: str) -> re.Pattern:
     value = _rules()[key]
@@ -105,17 +119,30 @@ def _places() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _pos_tokenizer():
+def _word_tags() -> dict[str, str]:
+    """Part of speech per word: jieba's dictionary, then the project's user dictionary."""
     import jieba.posseg
 
-    from .tokens import _tokenizer
+    from .tokens import USERDICT, _tokenizer
 
-    return jieba.posseg.POSTokenizer(_tokenizer())
+    tags = dict(jieba.posseg.POSTokenizer(_tokenizer()).word_tag_tab)
+    for line in USERDICT.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            tags[parts[0]] = parts[2]
+    return tags
 
 
 def tag(clean: str) -> list[Token]:
+    """jieba's words (HMM on, as in the segmented stage) with the part of speech its dictionary
+    gives each word. A word the dictionary lacks was found by the HMM: mostly a proper name, so
+    it is tagged `nz`. (jieba.posseg's own HMM tagging costs about ten times as much.)"""
+    from .tokens import _tokenizer
+
+    tags = _word_tags()
     tokens, pos = [], 0
-    for word, flag in _pos_tokenizer().lcut(clean, HMM=True):
+    for word in _tokenizer().lcut(clean, HMM=True):
+        flag = tags.get(word) or ("m" if word.isdigit() else "eng" if word.isascii() and word.isalpha() else "x" if not word.strip() or not word.isalnum() else "nz")
         tokens.append(Token(word, flag, pos, pos + len(word)))
         pos += len(word)
     return tokens
@@ -217,12 +244,14 @@ def _head_hits(clean: str, tokens: list[Token]) -> list[tuple[int, int, str, str
     end, head, category). A head ends at a token end and no noun follows it (`中心城区`,
     `项目库`); a head inside a longer hit is dropped (`枢纽` in `…枢纽客运环线`)."""
     hits = []
+    by_head, lengths = _head_index()
+    starts = {t.start for t in tokens}
     for k, token in enumerate(tokens):
         end = token.end
-        head = next(((h, c) for h, c in _heads() if clean.endswith(h, 0, end)), None)
-        if head is None:
+        h = next((clean[end - n : end] for n in lengths if n <= end and clean[end - n : end] in by_head), None)
+        if h is None:
             continue
-        h, cat = head
+        cat = by_head[h]
         if len(token.text) > len(h):
             prefix = token.text[: len(token.text) - len(h)] if token.text.endswith(h) else ""
             common = _frequency(token.text) >= _rules()["specific_frequency"]["any"] and token.text not in _places()
@@ -232,7 +261,7 @@ def _head_hits(clean: str, tokens: list[Token]) -> list[tuple[int, int, str, str
         suffix = re.match(f"(?:{_rules()['suffix_pattern']})+", clean[end:])
         if suffix:
             name_end = end + suffix.end()
-        follow = next((t for t in tokens if t.start == name_end), None)
+        follow = tokens[k + 1 + _skip(tokens, k, name_end)] if name_end in starts and name_end < len(clean) else None
         if follow is not None and follow.pos in NOUN_POS and not _pattern("right_context").match(clean[name_end:]):
             continue
         hits.append((end - len(h), name_end, h, cat))
@@ -242,6 +271,14 @@ def _head_hits(clean: str, tokens: list[Token]) -> list[tuple[int, int, str, str
             by_span[(x[0], x[1])] = x
     hits = list(by_span.values())
     return sorted(x for x in hits if not any(y != x and y[0] <= x[0] and x[1] <= y[1] for y in hits))
+
+
+def _skip(tokens: list[Token], k: int, at: int) -> int:
+    """How many tokens after token k end before `at` (the stage suffix after a head)."""
+    n = 0
+    while k + 1 + n < len(tokens) and tokens[k + 1 + n].start < at:
+        n += 1
+    return n
 
 
 def _token_index(tokens: list[Token], at: int) -> int | None:
@@ -380,6 +417,8 @@ def mentions_in_clause(clean: str, part: str | None) -> list[tuple[str, int, int
     """(name as in `clean`, start, end, category, status) for one clause without whitespace:
     candidates from enumerations and head nouns, less rejected names, partners named as actors
     and names next to damaged text."""
+    if not _candidate_clause().search(clean):
+        return []  # no head noun, 等 or quote: skip the part-of-speech tagging
     tokens = tag(clean)
     hits = _head_hits(clean, tokens)
     found, used = _enumerations(clean, tokens, hits)

@@ -1,0 +1,213 @@
+"""`make bench`: stage throughput, incremental cost, a 10,000-report release and drop-to-release
+time, on a synthetic corpus made from the seeds (bench/corpus.py). Figures go to
+bench/results/<date>.json and a Markdown summary is printed.
+
+    python bench/run.py            # default sizes (about 10-15 minutes on 2 cores)
+    python bench/run.py --quick    # small sizes for CI (under 2 minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+
+from bench.corpus import generate  # noqa: E402
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def throughput(n_reports: int) -> dict:
+    """Decode, segment and extract side by side on the same reports, against jieba alone and
+    OpenCC alone on the same decoded text."""
+    from pipelines.report import decoded_frame, decoded_from_frame, extracted_frames, raw_frame, segmented_frame
+    from pipelines.script import _converter
+    from pipelines.tokens import _tokenizer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(n_reports, Path(tmp))
+        raws = [raw_frame(p.stem, p) for p in paths]
+        _tokenizer().lcut("预热")  # one-off dictionary loads stay out of every timing
+        _converter().convert("預熱")
+        from pipelines.projects import tag
+
+        tag("预热")
+        t_decode, decoded = _timed(lambda: [decoded_frame(r) for r in raws])
+        objs = [decoded_from_frame(d) for d in decoded]
+        t_segment, segmented = _timed(lambda: [segmented_frame(p.stem, o) for p, o in zip(paths, objs)])
+        t_extract, _ = _timed(lambda: [extracted_frames(r, d, s, None) for r, d, s in zip(raws, decoded, segmented)])
+        texts = [o.text for o in objs]
+        chars = sum(len(t) for t in texts)
+        t_jieba, _ = _timed(lambda: [_tokenizer().lcut(t, HMM=True) for t in texts])
+        t_opencc, _ = _timed(lambda: [_converter().convert(t) for t in texts])
+    core = t_decode + t_segment + t_extract
+    rate = lambda s: round(chars / s) if s else None
+    return {
+        "reports": n_reports, "chars": chars,
+        "chars_per_s": {"decode": rate(t_decode), "segment": rate(t_segment), "extract": rate(t_extract), "core": rate(core),
+                        "jieba_alone": rate(t_jieba), "opencc_tw2s_alone": rate(t_opencc)},
+        "seconds": {"decode": round(t_decode, 3), "segment": round(t_segment, 3), "extract": round(t_extract, 3),
+                    "jieba_alone": round(t_jieba, 3), "opencc_tw2s_alone": round(t_opencc, 3)},
+        "core_vs_jieba": round(t_jieba / core, 3),
+    }
+
+
+def incremental(n: int) -> dict:
+    """A full build at N reports, then one report added: wall time and work done."""
+    from assets.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        corpus = root / "corpus"
+        paths = generate(n + 1, corpus)
+        reports = root / "reports"
+        reports.mkdir()
+        for p in paths[:-1]:
+            os.link(p, reports / p.name)
+        os.environ.update(CGR_REPORTS_DIR=str(reports), CGR_DATA_DIR=str(root / "data"), CGR_RELEASES_DIR=str(root / "releases"))
+        t_full, full = _timed(lambda: build(log=lambda *a: None))
+        os.link(paths[-1], reports / paths[-1].name)
+        t_add, add = _timed(lambda: build(log=lambda *a: None))
+        index = json.loads((root / "releases" / "index.json").read_text())
+        rows = index["releases"][-1]["row_counts"]
+    return {
+        "n": n, "full_build_s": round(t_full, 2), "full_report_runs_s": round(full.report_seconds, 2), "full_release_s": round(full.release_seconds, 2),
+        "add_one_s": round(t_add, 2), "add_one_report_run_s": round(add.report_seconds, 3), "add_one_release_s": round(add.release_seconds, 2),
+        "partitions_executed": len(add.processed), "release_rows_rewritten": sum(rows.values()),
+        "ratio_to_full": round(t_add / t_full, 3), "version": add.version,
+    }
+
+
+RELEASE_AT_SCALE = r"""
+import hashlib, json, resource, sys, time
+from pathlib import Path
+import pandas as pd
+sys.path.insert(0, sys.argv[1])
+from bench.corpus import generate
+from pipelines.combine import combine, frames_for_folder
+from pipelines.publish import publish
+from expectations.gate import run_gate
+
+n, tmp = int(sys.argv[2]), Path(sys.argv[3])
+generate(40, tmp / "corpus")
+reports, segmented, indicators, mentions, _ = frames_for_folder(tmp / "corpus")
+base = sorted(reports)
+
+def copy(frame, rid, new):
+    out = frame.copy()
+    out["report_id"] = new
+    if "source_file" in out:  # a distinct file per copy, as a real corpus has
+        out["source_file"] = new + ".txt"
+        out["source_sha256"] = hashlib.sha256(new.encode()).hexdigest()
+    for col in ("sentence_id", "indicator_id"):
+        if col in out:
+            out[col] = out[col].str.replace(rid, new, regex=False)
+    return out
+
+R, S, I, M = {}, {}, {}, {}
+for k in range(n):
+    rid = base[k % len(base)]
+    new = f"r{k:05d}"
+    R[new] = copy(reports[rid], rid, new)
+    S[new] = copy(segmented[rid], rid, new)
+    I[new] = copy(indicators[rid], rid, new)
+    M[new] = copy(mentions[rid], rid, new)
+rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+tables = combine(R, S, I, M)
+del R, S, I, M
+t1 = time.perf_counter()
+gates = {name: run_gate(name, tables[name], tables) for name in tables}
+t2 = time.perf_counter()
+gate = {"passed": all(g.passed for g in gates.values()), "tables": [g.to_json() for g in gates.values()]}
+result = publish(tables, gate, [], tmp / "releases")
+t3 = time.perf_counter()
+print(json.dumps({"reports": n, "rows": {k: len(v) for k, v in tables.items()}, "combine_s": round(t1 - t0, 2), "gate_s": round(t2 - t1, 2),
+                  "publish_s": round(t3 - t2, 2), "release_build_s": round(t3 - t0, 2), "gate_passed": gate["passed"],
+                  "published": result.version, "peak_rss_mb_inputs_in_memory": round(rss_inputs / 1024),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "gate_failures": [f.describe()[:200] for g in gates.values() for f in g.failures]}))
+"""
+
+
+def release_at_scale(n: int) -> dict:
+    """The release step (combine, gates, publish) for N reports' worth of per-report frames,
+    replicated from 40 processed synthetic reports, in a fresh process for a clean peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", RELEASE_AT_SCALE, str(ROOT), str(n), tmp], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        return {"reports": n, "error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def markdown(result: dict) -> str:
+    t = result["throughput"]
+    lines = [f"## Benchmarks {result['date']} ({result['machine']})", "",
+             f"Throughput on {t['reports']} synthetic reports ({t['chars']:,} chars), chars/s:", "",
+             "| decode | segment | extract | core (all three) | jieba alone | OpenCC tw2s alone | core ÷ jieba |", "|---:|---:|---:|---:|---:|---:|---:|",
+             f"| {t['chars_per_s']['decode']:,} | {t['chars_per_s']['segment']:,} | {t['chars_per_s']['extract']:,} | {t['chars_per_s']['core']:,} | "
+             f"{t['chars_per_s']['jieba_alone']:,} | {t['chars_per_s']['opencc_tw2s_alone']:,} | {t['core_vs_jieba']} |", "",
+             "Incremental cost (add one report to N and publish):", "",
+             "| N | full build s | add one s | ratio | per-report run s | release run s | partitions executed | release rows rewritten |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in result["incremental"]:
+        lines.append(f"| {r['n']} | {r['full_build_s']} | {r['add_one_s']} | {r['ratio_to_full']} | {r['add_one_report_run_s']} | "
+                     f"{r['add_one_release_s']} | {r['partitions_executed']} | {r['release_rows_rewritten']:,} |")
+    s = result["release_at_scale"]
+    lines += ["", f"Release build at {s['reports']:,} reports: " + (
+        f"{s['release_build_s']} s (combine {s['combine_s']}, gates {s['gate_s']}, publish {s['publish_s']}), "
+        f"peak RSS {s['peak_rss_mb']} MB ({s['peak_rss_mb_inputs_in_memory']} MB with only the inputs in memory); "
+        f"rows {s['rows']}" if "error" not in s else f"failed: {s['error']}")]
+    if result.get("drop_to_release"):
+        lines.append(f"Drop-to-release with `dagster dev` running: {result['drop_to_release']['seconds']} s")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="cn-gov-reports benchmarks")
+    ap.add_argument("--quick", action="store_true", help="small sizes for CI (under 2 minutes)")
+    args = ap.parse_args()
+    sizes = {"throughput": 10, "incremental": [10], "scale": 1000} if args.quick else {"throughput": 60, "incremental": [10, 100, 1000], "scale": 10_000}
+    started = time.perf_counter()
+    result = {"date": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), "quick": args.quick,
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    print("throughput...", file=sys.stderr)
+    result["throughput"] = throughput(sizes["throughput"])
+    result["incremental"] = []
+    for n in sizes["incremental"]:
+        print(f"incremental at N={n}...", file=sys.stderr)
+        result["incremental"].append(incremental(n))
+    print(f"release at {sizes['scale']} reports...", file=sys.stderr)
+    result["release_at_scale"] = release_at_scale(sizes["scale"])
+    if not args.quick:
+        print("drop to release...", file=sys.stderr)
+        from bench.drop_to_release import measure
+
+        result["drop_to_release"] = measure()
+    result["bench_seconds"] = round(time.perf_counter() - started, 1)
+    result["peak_rss_mb_bench_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = result["date"][:10] + ("-quick" if args.quick else "") + ".json"
+    (RESULTS / name).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(markdown(result))
+    print(f"\n(written to bench/results/{name}; {result['bench_seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()
