@@ -34,6 +34,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m "not faults" -q
 	$(BIN)/python -m pytest -m faults -q
 
+## make bench: benchmarks into bench/results/<date>.json (BENCH_ARGS=--quick for the small sizes)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 test-faults: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m faults -q
 
