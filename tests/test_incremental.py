@@ -126,3 +126,26 @@ def test_a_removed_report_leaves_the_next_release(site):
     reports = pd.read_parquet(site["releases"] / "v1.2.0" / "reports.parquet")
     assert len(reports) == 5 and "101_dropped" not in set(reports["report_id"])
     assert "removed: 101_dropped" in (site["releases"] / "v1.2.0" / "CHANGELOG.md").read_text()
+
+
+def test_a_file_still_being_written_is_not_picked_up(site):
+    """Written in place (no rename): read only once size and mtime hold still for a tick."""
+    import os
+    import time
+
+    source = sorted(site["reports"].glob("004_*.txt"))[0].read_text(encoding="utf-8")
+    path = site["reports"] / "102_slow_copy.txt"
+    half = len(source) // 2
+    path.write_bytes(source[:half].encode("gb18030"))
+    assert tick(site) == []  # first sight
+    with open(path, "ab") as fh:  # the copy goes on
+        fh.write(source[half:].encode("gb18030"))
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    assert tick(site) == []  # changed since the last tick: still waiting
+    assert tick(site) == ["102_slow_copy"]  # unchanged for a tick: complete
+    import pandas as pd
+
+    latest = index(site)["latest"]
+    assert latest == "v1.3.0"
+    reports = pd.read_parquet(site["releases"] / latest / "reports.parquet").set_index("report_id")
+    assert reports.loc["102_slow_copy", "n_chars"] > 0.9 * len(source)
