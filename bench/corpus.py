@@ -105,9 +105,11 @@ def make_report(i: int, rng: random.Random) -> tuple[str, bytes]:
         text = text.replace(name, district if name.endswith("区") else district[:-1])
     name = f"syn_{i:05d}.txt"
     if rng.random() < 0.2:
-        text = _damage(OpenCC("s2t").convert(text), rng)
-        encoding = "big5" if rng.random() < 0.5 else "gb18030"
-        return name, text.encode(encoding, errors="ignore")
+        text = OpenCC("s2t").convert(text)
+        if rng.random() < 0.5:
+            # Big5 cannot hold toned pinyin: the damaged web copies are GB18030 or UTF-8
+            return name, text.encode("big5", errors="ignore")
+        return name, _damage(text, rng).encode("gb18030")
     return name, text.encode("utf-8")
 
 

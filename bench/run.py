@@ -88,6 +88,8 @@ def incremental(n: int) -> dict:
         t_full, full = _timed(lambda: build(log=lambda *a: None))
         os.link(paths[-1], reports / paths[-1].name)
         t_add, add = _timed(lambda: build(log=lambda *a: None))
+        if not (full.ok and add.ok):
+            return {"n": n, "error": "the gate blocked the release: " + "; ".join((full.gate_failures + add.gate_failures)[:3])}
         index = json.loads((root / "releases" / "index.json").read_text())
         rows = index["releases"][-1]["row_counts"]
     return {
