@@ -173,6 +173,9 @@ def markdown(result: dict) -> str:
              "| N | full build s | add one s | ratio | per-report run s | release run s | partitions executed | release rows rewritten |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in result["incremental"]:
+        if "error" in r:
+            lines.append(f"| {r['n']} | {r['error']} |")
+            continue
         lines.append(f"| {r['n']} | {r['full_build_s']} | {r['add_one_s']} | {r['ratio_to_full']} | {r['add_one_report_run_s']} | "
                      f"{r['add_one_release_s']} | {r['partitions_executed']} | {r['release_rows_rewritten']:,} |")
     s = result["release_at_scale"]
