@@ -1,53 +1,33 @@
-"""`cgr build`: materialise new or changed reports, then the tables, gates and release, through
-the local Dagster instance in CGR_DATA_DIR/dagster_home (runs show in the UI's history)."""
+"""`cgr build`: materialise new or changed reports (only the layers whose inputs or code
+changed), then the tables, gates and release, through the local Dagster instance in
+CGR_DATA_DIR/dagster_home (runs show in the UI's history)."""
 
-import hashlib
-import json
-import os
 import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
-from pipelines import settings
+from pipelines.raw.ledger import Ledger, first_stale_layer, layer_digests
+from pipelines.raw.stage import scan_reports
+from pipelines.settings import Settings, set_dagster_home
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def dagster_home() -> Path:
+def dagster_home(settings: Settings) -> Path:
     """DAGSTER_HOME under the data directory, with the repository's dagster.yaml in it."""
-    home = settings.data_dir() / "dagster_home"
+    home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     src = REPO_ROOT / "dagster.yaml"
     dst = home / "dagster.yaml"
     if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
         shutil.copyfile(src, dst)
-    os.environ["DAGSTER_HOME"] = str(home)
+    set_dagster_home(home)
     return home
-
-
-def code_fingerprint() -> str:
-    """Changes when any extraction code or rule/lexicon data file changes: every report reruns."""
-    h = hashlib.sha256()
-    root = REPO_ROOT / "pipelines"
-    for p in sorted(list(root.glob("*.py")) + list((root / "data").glob("*"))):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def file_digest(path: Path, code: str) -> str:
-    """What decides whether a report reruns: its bytes, its sidecar's bytes and the code."""
-    h = hashlib.sha256(code.encode())
-    for p in (path, path.with_suffix(".yaml")):
-        if p.exists():
-            h.update(p.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 @dataclass
@@ -55,6 +35,7 @@ class BuildResult:
     processed: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
+    reran_from: dict[str, str] = field(default_factory=dict)  # report id -> first layer rerun
     published: bool = False
     version: str | None = None
     path: Path | None = None
@@ -68,39 +49,21 @@ class BuildResult:
         return not self.gate_failures
 
 
-def _manifest_path() -> Path:
-    return settings.data_dir() / "manifest.json"
-
-
-def load_manifest() -> dict:
-    """report_id -> the digest it was last processed with (shared by `cgr build` and the sensor)."""
-    path = _manifest_path()
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
-def save_manifest(manifest: dict) -> None:
-    from pipelines.publish import atomic_write_text
-
-    atomic_write_text(_manifest_path(), json.dumps(manifest, indent=2, sort_keys=True))
-
-
-def build_lock() -> FileLock:
-    data = settings.data_dir()
-    data.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(data / ".build.lock"))
-
-
-def build(full: bool = False, log=print) -> BuildResult:
-    """Incremental build: only reports whose file or sidecar changed are re-run."""
-    dagster_home()
+def build(full: bool = False, log=print, settings: Settings | None = None) -> BuildResult:
+    """Incremental build: only the layers of reports whose file, sidecar or layer code changed
+    are re-run; the tables, gates and release always follow (publishing only on a change)."""
+    settings = settings or Settings.from_env()
+    dagster_home(settings)
     from dagster import DagsterInstance
 
-    from .definitions import defs
+    from .definitions import build_defs
     from .io import clear_all, drop_report_outputs
-    from .reports import clear_rejection, reports_partitions
-    from pipelines.report import scan_reports
+    from .jobs import keys_from
+    from .partitions import reports_partitions
 
-    lock = build_lock()
+    defs = build_defs(settings)
+    ledger = Ledger(settings.data_dir)
+    lock = ledger.build_lock()
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -109,28 +72,31 @@ def build(full: bool = False, log=print) -> BuildResult:
     try:
         result = BuildResult()
         instance = DagsterInstance.get()
-        scan = scan_reports(settings.reports_dir())
-        manifest = {} if full else load_manifest()
+        scan = scan_reports(settings.reports_dir)
+        manifest = {} if full else ledger.load_manifest()
         if full:
-            clear_all()
+            clear_all(settings.assets_dir)
         known = set(instance.get_dynamic_partitions(reports_partitions.name))
         current = set(scan.reports)
         for gone in sorted(known - current):
             instance.delete_dynamic_partition(reports_partitions.name, gone)
-            drop_report_outputs(gone)
-            clear_rejection(gone)
+            drop_report_outputs(settings.assets_dir, gone)
+            ledger.clear_rejection(gone)
             manifest.pop(gone, None)
             result.removed.append(gone)
         new_keys = sorted(current - known)
         if new_keys:
             instance.add_dynamic_partitions(reports_partitions.name, new_keys)
-        code = code_fingerprint()
-        digests = {k: file_digest(p, code) for k, p in scan.reports.items()}
-        todo = [k for k in sorted(current) if full or manifest.get(k) != digests[k]]
+        digests = {k: layer_digests(p) for k, p in scan.reports.items()}
+        for key in sorted(current):
+            stale = "raw" if full or key in new_keys else first_stale_layer(manifest.get(key), digests[key])
+            if stale is not None:
+                result.reran_from[key] = stale
         job = defs.resolve_job_def("report_job")
         t0 = time.perf_counter()
-        for key in todo:
-            run = job.execute_in_process(instance=instance, partition_key=key, raise_on_error=False, run_config=QUIET)
+        for key, stale in result.reran_from.items():
+            run = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from(stale),
+                                         raise_on_error=False, run_config=QUIET)
             manifest[key] = digests[key]
             if run.success:
                 result.processed.append(key)
@@ -138,7 +104,7 @@ def build(full: bool = False, log=print) -> BuildResult:
                 result.refused[key] = _failure_message(run) or "the report's run failed"
         for item in scan.refused:
             result.refused[item["source_file"]] = item["reason"]
-        save_manifest(manifest)
+        ledger.save_manifest(manifest)
         result.report_seconds = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -170,8 +136,8 @@ def _failure_message(run) -> str | None:
     return None
 
 
-def main_build(full: bool) -> int:
-    result = build(full=full)
+def main_build(full: bool, settings: Settings | None = None) -> int:
+    result = build(full=full, settings=settings)
     if result.removed:
         print(f"removed reports: {', '.join(result.removed)}")
     print(f"processed reports: {', '.join(result.processed) or 'none (nothing new or changed)'}")

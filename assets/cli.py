@@ -6,11 +6,11 @@ from pathlib import Path
 
 
 def _decode(args) -> int:
-    from pipelines.decode import decode_file
+    from pipelines.decoded.stage import decode_file
     from pipelines.errors import ReportRejected
 
     try:
-        decoded = decode_file(Path(args.file))
+        decoded = decode_file(Path(args.file), _settings().max_report_bytes)
     except ReportRejected as exc:
         print(f"{args.file}: {exc.reason}", file=sys.stderr)
         return 2
@@ -33,23 +33,28 @@ def _build(args) -> int:
 
 
 def _evaluate(args) -> int:
-    from pipelines.evaluate import evaluate_release, format_scores
+    from pipelines.evaluate import evaluate_release, format_scores, latest_release_dir
 
-    scores = evaluate_release(Path(args.gold_dir), Path(args.release_dir) if args.release_dir else None)
+    release_dir = Path(args.release_dir) if args.release_dir else latest_release_dir(_settings().releases_dir)
+    scores = evaluate_release(Path(args.gold_dir), release_dir)
     print(format_scores(scores, details=not args.summary))
     return 0
 
 
-def _store_url(args) -> str:
-    from pipelines import settings
+def _settings():
+    from pipelines.settings import Settings
 
-    return args.store or str(settings.releases_dir())
+    return Settings.from_env()
+
+
+def _store_url(args) -> str:
+    return args.store or str(_settings().releases_dir)
 
 
 def _releases(args) -> int:
     import json
 
-    from pipelines.download import DownloadError, format_releases, open_store, read_index, release_rows
+    from pipelines.release.download import DownloadError, format_releases, open_store, read_index, release_rows
 
     try:
         rows = release_rows(read_index(open_store(_store_url(args))))
@@ -61,7 +66,7 @@ def _releases(args) -> int:
 
 
 def _download(args) -> int:
-    from pipelines.download import DownloadError, download, open_store
+    from pipelines.release.download import DownloadError, download, open_store
 
     quiet = args.quiet or not sys.stderr.isatty()
     try:

@@ -1,17 +1,25 @@
-"""The one Definitions object: assets, checks, jobs, sensors, resources and executor.
-
-`dagster dev` in the repository root finds it through [tool.dagster] in pyproject.toml."""
+"""The Definitions: assets, checks, jobs, sensors, resources and executor, built from one
+Settings object. `dagster dev` in the repository root finds `defs` through [tool.dagster]."""
 
 from dagster import Definitions, in_process_executor
 
-from .io import ParquetIOManager
+from pipelines.settings import Settings
+
+from .io import StageIOManager
 from .jobs import COMBINED_ASSETS, PER_REPORT_ASSETS, release_job, report_job
+from .resources import CgrSettings
 from .sensors import release_automation, reports_folder_sensor
 
-defs = Definitions(
-    assets=[*PER_REPORT_ASSETS, *COMBINED_ASSETS],
-    jobs=[report_job, release_job],
-    sensors=[reports_folder_sensor, release_automation],
-    resources={"io_manager": ParquetIOManager()},
-    executor=in_process_executor,
-)
+
+def build_defs(settings: Settings | None = None) -> Definitions:
+    settings = settings or Settings.from_env()
+    return Definitions(
+        assets=[*PER_REPORT_ASSETS, *COMBINED_ASSETS],
+        jobs=[report_job, release_job],
+        sensors=[reports_folder_sensor, release_automation],
+        resources={"io_manager": StageIOManager(base_dir=str(settings.assets_dir)), "cgr": CgrSettings.of(settings)},
+        executor=in_process_executor,
+    )
+
+
+defs = build_defs()

@@ -4,8 +4,8 @@ per-report results through the tables, gates and release.
 Contract for curators (docs/decisions.md): a report is picked up once its size and mtime (and
 its sidecar's) are unchanged across two sensor ticks, or at once on the tick after an atomic
 rename into the folder; hidden and temporary names (`.x`, `~x`, `.part`, `.tmp`, ...) are
-never read. The sensor and `cgr build` share one manifest (report id -> digest processed), so
-neither redoes the other's work."""
+never read. The sensor and `cgr build` share one ledger (report id -> the digests each layer
+ran with), so neither redoes the other's work, and each reruns only the layers that changed."""
 
 import json
 from pathlib import Path
@@ -24,13 +24,14 @@ from dagster import (
 )
 from filelock import Timeout
 
-from pipelines import settings
-from pipelines.report import scan_reports
+from pipelines.raw.ledger import first_stale_layer, layer_digests
+from pipelines.raw.stage import scan_reports
 
-from .build import build_lock, code_fingerprint, file_digest, load_manifest, save_manifest
 from .io import drop_report_outputs
-from .jobs import release_job, report_job
-from .reports import clear_rejection, reports_partitions
+from .jobs import keys_from, release_job, report_job
+from .partitions import reports_partitions
+from .resources import CgrSettings
+
 
 def _observe(path: Path) -> list:
     """Size and mtime of a report and its sidecar: equal on two ticks means the copy is done."""
@@ -51,47 +52,49 @@ def _observe(path: Path) -> list:
     default_status=DefaultSensorStatus.RUNNING,
     description="Watches CGR_REPORTS_DIR: a new or changed report (or sidecar) runs its partition; a removed one is dropped and a release follows.",
 )
-def reports_folder_sensor(context: SensorEvaluationContext):
-    lock = build_lock()
+def reports_folder_sensor(context: SensorEvaluationContext, cgr: CgrSettings):
+    lock = cgr.ledger.build_lock()
     try:
         lock.acquire(timeout=0)
     except Timeout:
         return SkipReason(f"a cgr build holds {lock.lock_file}; looking again on the next tick")
     try:
-        return _tick(context)
+        return _tick(context, cgr)
     finally:
         lock.release()
 
 
-def _tick(context: SensorEvaluationContext):
-    scan = scan_reports(settings.reports_dir())
+def _tick(context: SensorEvaluationContext, cgr: CgrSettings):
+    ledger = cgr.ledger
+    scan = scan_reports(Path(cgr.reports_dir))
     previous = json.loads(context.cursor) if context.cursor else {}
     observed = {k: _observe(p) for k, p in scan.reports.items()}
     known = set(context.instance.get_dynamic_partitions(reports_partitions.name))
-    manifest = load_manifest()
-    code = code_fingerprint()
+    manifest = ledger.load_manifest()
     new_keys, runs, waiting = [], [], []
     for key, path in sorted(scan.reports.items()):
-        digest = file_digest(path, code)
-        if manifest.get(key) == digest and key in known:
+        digests = layer_digests(path)
+        stale = first_stale_layer(manifest.get(key), digests) if key in known else "raw"
+        if stale is None:
             continue
         if observed[key] != previous.get(key):
             waiting.append(key)  # still being written, or first seen: look again next tick
             continue
         if key not in known:
             new_keys.append(key)
-        runs.append(RunRequest(job_name="report_job", partition_key=key, tags={"cgr/trigger": "reports_folder"}))
-        manifest[key] = digest
+        runs.append(RunRequest(job_name="report_job", partition_key=key, asset_selection=keys_from(stale),
+                               tags={"cgr/trigger": "reports_folder"}))
+        manifest[key] = digests
     gone = sorted(known - set(scan.reports))
     for key in gone:
-        drop_report_outputs(key)
-        clear_rejection(key)
+        drop_report_outputs(Path(cgr.data_dir) / "assets", key)
+        ledger.clear_rejection(key)
         manifest.pop(key, None)
     if gone and not runs:
         # nothing upstream will update, so the automation would not follow: ask for the release
         runs.append(RunRequest(job_name="release_job", tags={"cgr/trigger": "reports_folder", "cgr/removed": ",".join(gone)[:200]}))
     if runs or gone:
-        save_manifest(manifest)
+        ledger.save_manifest(manifest)
     requests = []
     if new_keys:
         requests.append(AddDynamicPartitionsRequest(reports_partitions.name, new_keys))

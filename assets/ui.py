@@ -1,4 +1,5 @@
-"""`make ui`: start `dagster dev` in the repository root against the instance in CGR_DATA_DIR.
+"""`make ui`: start `dagster dev` in the repository root against the instance in CGR_DATA_DIR,
+on CGR_UI_PORT (default 3000).
 
 Signal handlers are reset first: a process started in the background may inherit SIGINT and
 SIGTERM as ignored, and `dagster dev` could then only be stopped with SIGKILL."""
@@ -7,16 +8,18 @@ import os
 import signal
 import sys
 
+from pipelines.settings import Settings
+
 from .build import REPO_ROOT, dagster_home
 
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    dagster_home()
+    settings = Settings.from_env()
+    dagster_home(settings)
     os.chdir(REPO_ROOT)
-    port = os.environ.get("CGR_UI_PORT", "3000")
-    args = [sys.executable, "-m", "dagster", "dev", "--host", "127.0.0.1", "--port", port]
+    args = [sys.executable, "-m", "dagster", "dev", "--host", "127.0.0.1", "--port", str(settings.ui_port)]
     os.execv(sys.executable, args)
 
 

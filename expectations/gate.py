@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +65,7 @@ def load_suite(table: str) -> dict:
 
 def value_sets(tables: dict[str, pd.DataFrame]) -> dict[str, list]:
     from pipelines import registry
-    from pipelines.indicators import unit_vocabulary
+    from pipelines.extracted.indicators import unit_vocabulary
 
     def ids(table: str, column: str) -> list:
         df = tables.get(table)
@@ -123,7 +122,6 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 def run_gate(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> GateResult:
     """Validate one table with its suite. Import of GX is deferred (it takes seconds)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration

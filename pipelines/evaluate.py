@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import settings
-from .projects import project_key
+from .extracted.project_names import project_key
+from .release.store import read_index
 
 INDICATOR_ATTRIBUTES = ("kind", "year", "measure", "qualifier", "metric", "value", "value_max")
 PROJECT_ATTRIBUTES = ("category", "status")
@@ -213,10 +213,11 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
     return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors)
 
 
-def evaluate_release(gold_dir: Path, release_dir: Path | None = None) -> Scores:
-    if release_dir is None:
-        index = json.loads((settings.releases_dir() / "index.json").read_text(encoding="utf-8"))
-        release_dir = settings.releases_dir() / index["latest"]
+def latest_release_dir(releases: Path) -> Path:
+    return releases / read_index(releases)["latest"]
+
+
+def evaluate_release(gold_dir: Path, release_dir: Path) -> Scores:
     tables = {n: pd.read_parquet(release_dir / f"{n}.parquet") for n in ("reports", "indicators", "projects", "project_mentions")}
     return evaluate_tables(gold_dir, tables)
 

@@ -1,20 +1,159 @@
-"""Loading of the rule and lexicon data files in pipelines/data (once per process)."""
+"""The one loader of the rule and lexicon files in pipelines/data (once per process).
+
+Every YAML file is checked against a typed model (pydantic, unknown keys forbidden), so a typo
+in a key fails loudly when the file is first read instead of silently matching nothing. Each file
+also names the layer that reads it: a change to it reruns that layer and the ones after it.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 DATA = Path(__file__).parent / "data"
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Qualifier(_Strict):
+    before: list[str] = []
+    between: list[str] = []  # between the number and the unit (2.7万余户)
+    after: list[str] = []
+
+
+class _Measure(_Strict):
+    ratio_before: list[str]
+    share_before: list[str]
+    growth_before: list[str]
+    change_before: list[str]
+    negative_before: list[str]
+
+
+class IndicatorRules(_Strict):
+    qualifiers: dict[str, _Qualifier]
+    not_quantity_after: list[str]
+    not_quantity_before: list[str]
+    threshold_after: list[str]
+    threshold_categories: list[str]
+    measure: _Measure
+    colon_ratio_before: list[str]
+    target_cues: list[str]
+    review_target_cues: list[str]
+    metric_trim_start: list[str]
+    metric_trim_end: list[str]
+    limits: dict[str, int]
+
+
+class _Unit(_Strict):
+    std: str
+    factor: float
+    category: str
+
+
+class Units(_Strict):
+    multipliers: dict[str, int]
+    units: dict[str, _Unit]
+
+
+class _StatusRule(_Strict):
+    status: str
+    pattern: str
+
+
+class _Status(_Strict):
+    review: list[_StatusRule]
+    plan: list[_StatusRule]
+
+
+class ProjectRules(_Strict):
+    heads: dict[str, list[str]]
+    left_verbs: str
+    stop_words: list[str]
+    specific_frequency: dict[str, int]
+    actor_context: str
+    generic_words: list[str]
+    enumeration_kinds: dict[str, list[str]]
+    suffix_pattern: str
+    right_context: str
+    investment: str
+    status_target_cue: str
+    status: _Status
+    reject_name: list[str]
+    limits: dict[str, int]
+
+
+class _ReportTypeRule(_Strict):
+    type: str
+    where: str
+    pattern: str
+
+
+class ReportRules(_Strict):
+    report_type: list[_ReportTypeRule]
+    review_year: list[str]
+    plan_year: list[str]
+    published_date: list[str]
+    outlet: list[str]
+    authors: list[str]
+    limits: dict[str, int]
+
+
+class _PartCues(_Strict):
+    heading_review: list[str]
+    heading_plan: list[str]
+    leadin_review: list[str]
+    leadin_plan: list[str]
+
+
+class SegmentRules(_Strict):
+    boilerplate: list[str]
+    heading_numbered: list[str]
+    part_cues: _PartCues
+    limits: dict[str, int]
+
+
+#: file -> (the model it must satisfy or None for a plain-text list, the layer that reads it)
+FILES: dict[str, tuple[type[BaseModel] | None, str]] = {
+    "pinyin_syllables.txt": (None, "decoded"),
+    "segment_rules.yaml": (SegmentRules, "segmented"),
+    "jieba_userdict.txt": (None, "segmented"),
+    "units.yaml": (Units, "extracted"),
+    "indicator_rules.yaml": (IndicatorRules, "extracted"),
+    "project_rules.yaml": (ProjectRules, "extracted"),
+    "report_rules.yaml": (ReportRules, "extracted"),
+}
+
+
+class RuleFileError(ValueError):
+    """A rule file that does not fit its model; the message names the file and the key."""
+
+
 @lru_cache(maxsize=None)
-def load_yaml(name: str) -> dict:
-    with open(DATA / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+def load_yaml(name: str) -> dict[str, Any]:
+    model, _layer = FILES[name]
+    path = DATA / name
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if model is not None:
+        try:
+            model.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise RuleFileError(f"{path}: {where}: {first['msg']}") from None
+    return data
+
+
+def limit(name: str, key: str) -> int:
+    """A numeric threshold kept in a rule file's `limits` mapping."""
+    return int(load_yaml(name)["limits"][key])
 
 
 @lru_cache(maxsize=None)
@@ -32,3 +171,8 @@ def any_match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:
         if m:
             return m
     return None
+
+
+def layer_files(layer: str) -> list[Path]:
+    """The data files a layer reads (for that layer's code fingerprint)."""
+    return [DATA / name for name, (_m, owner) in sorted(FILES.items()) if owner == layer]

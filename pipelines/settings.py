@@ -1,25 +1,63 @@
-"""Configuration read from the environment (names are part of the public interface)."""
+"""The project's settings: read once from the environment (`CGR_*`, names are part of the public
+interface) into one object that is passed to the stages. Nothing else reads `os.environ`."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Reports larger than this are refused before being read (a report is a few hundred KB at most).
 DEFAULT_MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
-def reports_dir() -> Path:
-    return Path(os.environ.get("CGR_REPORTS_DIR", "seeds")).resolve()
+class SettingsError(ValueError):
+    """A setting with a value that cannot be used; the message names the variable."""
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("CGR_DATA_DIR", "data")).resolve()
+@dataclass(frozen=True)
+class Settings:
+    reports_dir: Path
+    data_dir: Path
+    releases_dir: Path
+    max_report_bytes: int = DEFAULT_MAX_REPORT_BYTES
+    ui_port: int = 3000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            reports_dir=Path(env.get("CGR_REPORTS_DIR", "seeds")).resolve(),
+            data_dir=Path(env.get("CGR_DATA_DIR", "data")).resolve(),
+            releases_dir=Path(env.get("CGR_RELEASES_DIR", "releases")).resolve(),
+            max_report_bytes=_positive_int(env, "CGR_MAX_REPORT_BYTES", DEFAULT_MAX_REPORT_BYTES),
+            ui_port=_positive_int(env, "CGR_UI_PORT", 3000),
+        )
+
+    @property
+    def assets_dir(self) -> Path:
+        """Where each stage's per-report output is kept between runs."""
+        return self.data_dir / "assets"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.data_dir / "dagster_home"
 
 
-def releases_dir() -> Path:
-    return Path(os.environ.get("CGR_RELEASES_DIR", "releases")).resolve()
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+    if value <= 0:
+        raise SettingsError(f"{name}={raw!r} must be greater than 0")
+    return value
 
 
-def max_report_bytes() -> int:
-    return int(os.environ.get("CGR_MAX_REPORT_BYTES", DEFAULT_MAX_REPORT_BYTES))
+def set_dagster_home(path: Path) -> None:
+    """Point Dagster at the project's instance folder (Dagster reads DAGSTER_HOME itself)."""
+    os.environ["DAGSTER_HOME"] = str(path)

@@ -1,4 +1,3 @@
-import os
 from pathlib import Path
 
 import pytest
@@ -9,14 +8,12 @@ GOLD = Path(__file__).parent / "fixtures" / "gold"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 TRADITIONAL = {"002_2e2771ea7a10172a", "004_932117ff3934a2a4"}
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-
-
 @pytest.fixture(scope="session")
 def decoded_seeds():
-    from pipelines.decode import decode_file
+    from pipelines.decoded.stage import decode_file
+    from pipelines.settings import DEFAULT_MAX_REPORT_BYTES
 
-    return {p.stem: decode_file(p) for p in SEED_FILES}
+    return {p.stem: decode_file(p, DEFAULT_MAX_REPORT_BYTES) for p in SEED_FILES}
 
 
 SUMMARY_KEY = pytest.StashKey[list]()

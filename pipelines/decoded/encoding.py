@@ -12,7 +12,8 @@ import html
 import re
 from html.parser import HTMLParser
 
-from .errors import ReportRejected
+from ..chars import HAN
+from ..errors import ReportRejected
 
 # Magic numbers of binary formats people save under a .txt name by mistake.
 _BINARY_MAGIC = {
@@ -47,7 +48,7 @@ _SUPERSETS = {
     "big5hkscs": ("big5hkscs", "big5"),
 }
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{HAN}]")
 
 
 def sniff_binary(head: bytes) -> str | None:

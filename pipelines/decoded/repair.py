@@ -13,15 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from .script import is_han, traditional_only_chars
+from ..chars import HAN, MARK, fold_width, is_han
+from ..rules import DATA
+from .script import traditional_only_chars
 
-DATA = Path(__file__).parent / "data"
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SYL = rf"[a-zü]{{0,5}}[{TONED}][a-zü]{{0,4}}"
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 #: `區(qū)`: one toned syllable in ASCII parentheses straight after a Han character
 PINYIN_ANNOTATION = re.compile(rf"(?<=[{HAN}])\(({_SYL})\)")
@@ -36,10 +35,7 @@ DOUBLED_COMMA = re.compile(r",(?=[,，。、;；:：!！?？])")
 #: private-use, box-drawing and replacement characters never occur in real report text
 CORRUPT_CHAR = re.compile(r"[\ue000-\uf8ff\u2500-\u257f\ufffd]")
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-MARK = "\ufffd"
 
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
-_LATEX_SUB = re.compile(r"_\{([0-9A-Za-z.]+)\}")
 
 
 @dataclass
@@ -211,21 +207,6 @@ def remove_doubled_commas(text: str, log: RepairLog) -> str:
     new, n = DOUBLED_COMMA.subn("", text)
     log.punctuation += n
     return new
-
-
-def fold_width(text: str) -> str:
-    """Full-width ASCII forms -> ASCII, ideographic space -> space, sub/superscript digits and
-    `_{2.5}` -> plain digits. Not NFKC: “” 、 。 Ⅲ and circled numbers are kept."""
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if 0xFF01 <= o <= 0xFF5E:
-            out.append(chr(o - 0xFEE0))
-        elif o == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return _LATEX_SUB.sub(r"\1", "".join(out).translate(_SUBSCRIPTS))
 
 
 def repair(text: str) -> tuple[str, RepairLog]:

@@ -1,14 +1,15 @@
-"""The decoded stage: a report's raw bytes -> clean Simplified text plus the repaired source text."""
+"""The decoded layer: a report's raw bytes -> clean Simplified text plus the repaired source text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import settings
+from ..chars import MARK
+from ..errors import ReportRejected
+from ..raw.stage import RawReport, read_report_bytes
 from .encoding import decode_bytes, html_to_text, looks_like_html
-from .errors import ReportRejected
-from .repair import MARK, repair
+from .repair import repair
 from .script import script_of, to_simplified
 
 
@@ -31,21 +32,6 @@ class Decoded:
         if self.offset_map is None:
             return self.text_source[start:end]
         return self.text_source[self.offset_map[start] : self.offset_map[end]]
-
-
-def read_report_bytes(path: Path, limit: int | None = None) -> bytes:
-    """Read a report file, refusing it by size before reading it whole."""
-    limit = settings.max_report_bytes() if limit is None else limit
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ReportRejected(path.name, "the file disappeared before it could be read") from None
-    if size > limit:
-        raise ReportRejected(path.name, f"the file is {size:,} bytes, over the size limit of {limit:,} bytes (CGR_MAX_REPORT_BYTES)")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReportRejected(path.name, "the file disappeared before it could be read") from None
 
 
 def decode_report(data: bytes, source: str = "<bytes>") -> Decoded:
@@ -75,5 +61,10 @@ def decode_report(data: bytes, source: str = "<bytes>") -> Decoded:
     )
 
 
-def decode_file(path: Path) -> Decoded:
-    return decode_report(read_report_bytes(path), path.name)
+def decode(raw: RawReport) -> Decoded:
+    """The decoded layer of one report."""
+    return decode_report(raw.data, raw.source_file)
+
+
+def decode_file(path: Path, max_bytes: int) -> Decoded:
+    return decode_report(read_report_bytes(path, max_bytes), path.name)

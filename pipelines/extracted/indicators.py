@@ -8,15 +8,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import any_match, compiled, load_yaml
-from .repair import MARK
-from .segment import Sentence
+from ..chars import HAN_BASIC, MARK
+from ..rules import any_match, compiled, limit, load_yaml
+from ..segmented.sentences import Sentence
 
 RULES = "indicator_rules.yaml"
 NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:([-—~～至到])(\d+(?:\.\d+)?))?")
 YEAR_MENTION = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年")
 PIECE_BREAK = re.compile(r"[,，:：、;；]")
-HAN_RUN = re.compile(r"^[\u4e00-\u9fff“”·A-Za-z0-9]+")
+HAN_RUN = re.compile(f"^[{HAN_BASIC}“”·A-Za-z0-9]+")
 #: `7.4:57.4:35.2`: parts of a whole written as a colon ratio (not a time: parts may be decimals)
 COLON_RATIO = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[:：]\d+(?:\.\d+)?)+(?![0-9.])")
 
@@ -87,12 +87,12 @@ def parse_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | No
     return best[1] if best else None
 
 
-def _in_short_quote(clean: str, i: int, j: int, limit: int = 12) -> bool:
+def _in_short_quote(clean: str, i: int, j: int) -> bool:
     open_pos = clean.rfind("“", 0, i)
     if open_pos < 0 or clean.rfind("”", open_pos, i) >= 0:
         return False
     close_pos = clean.find("”", j)
-    return close_pos >= 0 and close_pos - open_pos - 1 <= limit
+    return close_pos >= 0 and close_pos - open_pos - 1 <= limit(RULES, "short_quote_chars")
 
 
 def _local(before: str) -> str:
@@ -242,7 +242,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 after_unit = after[used:]
                 if after_unit.startswith("级") or _in_short_quote(clean, i, j):
                     continue
-                if m.group(1).isdigit() and 1900 <= value <= 2100 and not form and not mult:
+                if m.group(1).isdigit() and limit(RULES, "year_min") <= value <= limit(RULES, "year_max") and not form and not mult:
                     continue
                 if any_match(_rule("threshold_after"), after_unit) and (
                     category in load_yaml(RULES)["threshold_categories"] or re.match(r"^(以上|以下)?(范围内|范围|以内的)", after_unit)
@@ -266,7 +266,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                         tail = re.split(r"[,，:：、;；。]", after_unit)[0]
                         tail = re.sub(r"^(以上|及以上|左右|以内|以下|余|多)", "", tail)
                         noun = HAN_RUN.match(tail)
-                        metric = trim_metric((metric + (noun.group(0) if noun else ""))[:20]) or previous_metric or local
+                        metric = trim_metric((metric + (noun.group(0) if noun else ""))[: limit(RULES, "metric_max_chars")]) or previous_metric or local
                 previous_metric = metric if measure == "amount" else previous_metric or metric
 
                 mult_factor = mults.get(mult, 1) if mult else 1

@@ -1,72 +1,18 @@
-"""Descriptive metadata of a report (the `reports` table's inferred columns) and the curated
-sidecar `<report_id>.yaml` whose values win over inference."""
+"""Descriptive metadata of a report (the `reports` table's inferred columns); the curated
+sidecar's values (raw/sidecar.py) win over inference."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections import Counter
-from pathlib import Path
 
-import yaml
-
-from .errors import ReportRejected
+from ..raw.sidecar import SIDECAR_FIELDS
+from ..rules import limit, load_yaml
+from ..segmented.sentences import Segmented
 from .gazetteer import resolve
-from .lexicon import load_yaml
-from .registry import REPORT_TYPES
-from .segment import Segmented
 
 RULES = "report_rules.yaml"
-
-#: fields a curator may set in a sidecar, with their types
-SIDECAR_FIELDS = {
-    "title": str,
-    "province": str,
-    "city": str,
-    "district": str,
-    "admin_code": str,
-    "report_type": str,
-    "review_year": int,
-    "plan_year": int,
-    "published_date": dt.date,
-    "outlet": str,
-    "authors": str,
-}
-
-
-def load_sidecar(path: Path) -> dict:
-    """Read and check a sidecar; a malformed file or an unknown field refuses the report."""
-    if not path.exists():
-        return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ReportRejected(path.name, f"the sidecar is not valid YAML ({str(exc).splitlines()[0]})") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ReportRejected(path.name, "the sidecar must be a mapping of field: value")
-    out = {}
-    for key, value in data.items():
-        if key not in SIDECAR_FIELDS:
-            raise ReportRejected(path.name, f"the sidecar sets unknown field {key!r} (allowed: {', '.join(SIDECAR_FIELDS)})")
-        want = SIDECAR_FIELDS[key]
-        if value is None:
-            out[key] = None
-            continue
-        if want is dt.date and isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                raise ReportRejected(path.name, f"the sidecar field {key!r} is not a date (YYYY-MM-DD): {value!r}") from None
-        if want is str and isinstance(value, int):
-            value = str(value)
-        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise ReportRejected(path.name, f"the sidecar field {key!r} must be {want.__name__}, got {value!r}")
-        if key == "report_type" and value not in REPORT_TYPES:
-            raise ReportRejected(path.name, f"the sidecar field 'report_type' must be one of {', '.join(REPORT_TYPES)}, got {value!r}")
-        out[key] = value
-    return out
 
 
 def _first(patterns: list[str], texts: list[str], flags=re.M) -> re.Match | None:
@@ -80,7 +26,7 @@ def _first(patterns: list[str], texts: list[str], flags=re.M) -> re.Match | None
 
 def infer_report_type(seg: Segmented, text: str, has_byline: bool) -> str:
     heads = [s.text for s in seg.sentences if s.block in ("title", "heading")]
-    where = {"head": "\n".join(heads) + "\n" + text[:400], "text": text, "title": "\n".join(heads)}
+    where = {"head": "\n".join(heads) + "\n" + text[: limit(RULES, "head_chars")], "text": text, "title": "\n".join(heads)}
     for rule in load_yaml(RULES)["report_type"]:
         if rule["where"] == "byline":
             if has_byline:

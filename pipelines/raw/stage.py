@@ -1,22 +1,15 @@
-"""The per-report stages as plain functions on DataFrames: raw -> decoded -> segmented ->
-extracted. Each stage's output is a small DataFrame that persists as Parquet."""
+"""The raw layer: which files in the reports folder are reports, and each one's bytes, SHA-256,
+size and curated sidecar. Duplicates, unsafe names and over-size files are refused here."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from .decode import Decoded, decode_report, read_report_bytes
-from .errors import ReportRejected
-from .indicators import ReportContext, extract_indicators
-from .metadata import infer_metadata, load_sidecar
-from .projects import extract_mentions, project_id
-from .segment import Segmented, Sentence, segment
-from .tokens import tokenize
+from ..errors import ReportRejected
+from .sidecar import load_sidecar
 
 SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 REPORT_SUFFIXES = (".txt", ".text", ".md", ".htm", ".html")
@@ -28,6 +21,17 @@ TEMPORARY = re.compile(r"(^\.|^~|~$|\.(part|tmp|crdownload|swp|partial|download)
 class Scan:
     reports: dict[str, Path]  # report_id -> path, for files with a safe key
     refused: list[dict]  # {source_file, reason} for files refused by their name alone
+
+
+@dataclass
+class RawReport:
+    report_id: str
+    source_file: str
+    source_sha256: str
+    source_bytes: int
+    data: bytes
+    sidecar: dict = field(default_factory=dict)  # curated fields, checked (see sidecar.py)
+    sidecar_sha256: str = ""
 
 
 def scan_reports(folder: Path) -> Scan:
@@ -57,6 +61,20 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def read_report_bytes(path: Path, limit: int) -> bytes:
+    """Read a report file, refusing it by size before reading it whole."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ReportRejected(path.name, "the file disappeared before it could be read") from None
+    if size > limit:
+        raise ReportRejected(path.name, f"the file is {size:,} bytes, over the size limit of {limit:,} bytes (CGR_MAX_REPORT_BYTES)")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ReportRejected(path.name, "the file disappeared before it could be read") from None
+
+
 def check_duplicate(path: Path, digest: str, scan: Scan) -> None:
     """The same bytes under two names: the first name (sorted) is kept, the other refused."""
     size = path.stat().st_size
@@ -70,142 +88,20 @@ def check_duplicate(path: Path, digest: str, scan: Scan) -> None:
             continue
 
 
-def raw_frame(report_id: str, path: Path, scan: Scan | None = None) -> pd.DataFrame:
-    data = read_report_bytes(path)
+def read_raw(report_id: str, path: Path, max_bytes: int, scan: Scan | None = None) -> RawReport:
+    """The raw layer of one report: its bytes and checked sidecar, or ReportRejected."""
+    data = read_report_bytes(path, max_bytes)
     digest = sha256_bytes(data)
     if scan is not None:
         check_duplicate(path, digest, scan)
-    sidecar = path.with_suffix(".yaml")
-    return pd.DataFrame([{
-        "report_id": report_id,
-        "source_file": path.name,
-        "source_sha256": digest,
-        "source_bytes": len(data),
-        "sidecar_sha256": sha256_bytes(sidecar.read_bytes()) if sidecar.exists() else "",
-        "data": data,
-    }])
-
-
-def decoded_frame(raw: pd.DataFrame) -> pd.DataFrame:
-    row = raw.iloc[0]
-    d = decode_report(bytes(row["data"]), row["source_file"])
-    return pd.DataFrame([{
-        "report_id": row["report_id"],
-        "text": d.text,
-        "text_source": d.text_source,
-        "encoding": d.encoding,
-        "script": d.script,
-        "offset_map": d.offset_map or [],
-        "repairs_pinyin": d.repairs_pinyin,
-        "repairs_mojibake": d.repairs_mojibake,
-        "repairs_punctuation": d.repairs_punctuation,
-        "repairs_dropped_lines": d.repairs_dropped_lines,
-        "unrecoverable_chars": d.unrecoverable_chars,
-        "html_stripped": d.html_stripped,
-        "notes": list(d.notes),
-    }])
-
-
-def decoded_from_frame(df: pd.DataFrame) -> Decoded:
-    row = df.iloc[0]
-    offset_map = list(row["offset_map"]) if len(row["offset_map"]) else None
-    return Decoded(
-        text=row["text"], text_source=row["text_source"], encoding=row["encoding"], script=row["script"],
-        offset_map=offset_map, repairs_pinyin=int(row["repairs_pinyin"]), repairs_mojibake=int(row["repairs_mojibake"]),
-        repairs_punctuation=int(row["repairs_punctuation"]), repairs_dropped_lines=int(row["repairs_dropped_lines"]),
-        unrecoverable_chars=int(row["unrecoverable_chars"]), html_stripped=bool(row["html_stripped"]), notes=list(row["notes"]),
+    sidecar_path = path.with_suffix(".yaml")
+    sidecar_bytes = sidecar_path.read_bytes() if sidecar_path.exists() else None
+    return RawReport(
+        report_id=report_id,
+        source_file=path.name,
+        source_sha256=digest,
+        source_bytes=len(data),
+        data=data,
+        sidecar=load_sidecar(sidecar_path) if sidecar_bytes is not None else {},
+        sidecar_sha256=sha256_bytes(sidecar_bytes) if sidecar_bytes is not None else "",
     )
-
-
-def segmented_frame(report_id: str, decoded: Decoded) -> pd.DataFrame:
-    """The report's sentences (registry columns), plus its boilerplate lines as block
-    `boilerplate` rows (kept for the byline; not published as sentences)."""
-    seg = segment(decoded.text)
-    rows = []
-    for position, s in enumerate(seg.sentences, start=1):
-        rows.append({
-            "sentence_id": f"{report_id}:{position:04d}",
-            "report_id": report_id,
-            "section": s.section,
-            "paragraph": s.paragraph,
-            "position": position,
-            "block": s.block,
-            "part": s.part,
-            "text": s.text,
-            "text_source": decoded.source_span(s.start, s.end),
-            "start": s.start,
-            "end": s.end,
-            "truncated": s.truncated,
-            "tokens": tokenize(s.text),
-        })
-    for k, line in enumerate(seg.boilerplate):
-        rows.append({
-            "sentence_id": f"{report_id}:b{k:03d}", "report_id": report_id, "section": None, "paragraph": 0,
-            "position": 0, "block": "boilerplate", "part": None, "text": line, "text_source": line,
-            "start": -1, "end": -1, "truncated": False, "tokens": [],
-        })
-    return pd.DataFrame(rows)
-
-
-def segmented_from_frame(df: pd.DataFrame) -> tuple[Segmented, list[tuple[str, Sentence]]]:
-    body = df[df["block"] != "boilerplate"].sort_values("position")
-    pairs = [
-        (r.sentence_id, Sentence(int(r.start), int(r.end), r.text, r.block, int(r.paragraph),
-                                 r.section if isinstance(r.section, str) else None,
-                                 r.part if isinstance(r.part, str) else None, bool(r.truncated)))
-        for r in body.itertuples()
-    ]
-    title = next((s.text for _, s in pairs if s.block == "title"), None)
-    boiler = df.loc[df["block"] == "boilerplate", "text"].tolist()
-    return Segmented(title, [s for _, s in pairs], boiler, []), pairs
-
-
-def extracted_frames(raw: pd.DataFrame, decoded_df: pd.DataFrame, segmented_df: pd.DataFrame, sidecar_path: Path | None) -> dict[str, pd.DataFrame]:
-    """The report's row of `reports`, its indicators and its project mentions."""
-    r = raw.iloc[0]
-    report_id = r["report_id"]
-    decoded = decoded_from_frame(decoded_df)
-    seg, pairs = segmented_from_frame(segmented_df)
-    sidecar = load_sidecar(sidecar_path) if sidecar_path is not None else {}
-    meta = infer_metadata(seg, decoded.text, sidecar)
-    ctx = ReportContext(report_id, meta["district"], meta["review_year"], meta["plan_year"])
-    indicators = pd.DataFrame(extract_indicators(decoded.text, pairs, ctx))
-    mentions = extract_mentions(decoded.text, pairs)
-    mention_rows = [{
-        "project_id": project_id(meta["district"], m.name),
-        "report_id": report_id,
-        "sentence_id": m.sentence_id,
-        "name_as_written": decoded.source_span(m.start, m.end),
-        "status": m.status,
-        "start": m.start,
-        "end": m.end,
-        "name": m.name,
-        "district": meta["district"],
-        "category": m.category,
-        "investment_value": m.investment_value,
-        "investment_unit": m.investment_unit,
-    } for m in mentions]
-    report_row = {
-        "report_id": report_id,
-        "source_file": r["source_file"],
-        "source_sha256": r["source_sha256"],
-        "source_bytes": int(r["source_bytes"]),
-        "source_encoding": decoded.encoding,
-        "source_script": decoded.script,
-        **{k: meta[k] for k in ("title", "province", "city", "district", "admin_code", "report_type", "review_year", "plan_year", "published_date", "outlet", "authors")},
-        "n_chars": len(decoded.text),
-        "n_sentences": int((segmented_df["block"] != "boilerplate").sum()),
-        "n_indicators": len(indicators),
-        "n_projects": len({m["project_id"] for m in mention_rows}),
-        "repairs_pinyin": decoded.repairs_pinyin,
-        "repairs_mojibake": decoded.repairs_mojibake,
-        "repairs_punctuation": decoded.repairs_punctuation,
-        "repairs_dropped_lines": decoded.repairs_dropped_lines,
-        "unrecoverable_chars": decoded.unrecoverable_chars,
-        "curated_fields": meta["curated_fields"],
-    }
-    return {
-        "reports": pd.DataFrame([report_row]),
-        "indicators": indicators,
-        "mentions": pd.DataFrame(mention_rows),
-    }

@@ -7,6 +7,8 @@ import html
 import os
 from pathlib import Path
 
+from .store import read_sums
+
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left}
 code{font-size:.8em;word-break:break-all}.latest{background:#eef6ee}h2{margin-top:1.5em}"""
@@ -18,17 +20,6 @@ def _size(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return str(n)
-
-
-def _sums(folder: Path) -> dict[str, str]:
-    path = folder / "SHA256SUMS"
-    if not path.exists():
-        return {}
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        out[name] = digest
-    return out
 
 
 def _chart_svg(folder: Path) -> str:
@@ -70,7 +61,7 @@ def render_catalog(releases: Path, index: dict) -> str:
     for entry in sorted(index.get("releases", []), key=lambda r: [int(x) for x in r["version"].lstrip("v").split(".")], reverse=True):
         v = entry["version"]
         folder = releases / v
-        sums = _sums(folder)
+        sums = read_sums(folder)
         mark = " (latest)" if v == latest else ""
         parts.append(f"<h2 id='{html.escape(v)}'>{html.escape(v)}{mark}</h2>")
         parts.append(f"<p>Created {html.escape(entry['created'])} · gate: {html.escape(entry.get('gate', '?'))} · "

@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .store import parse_sums, sha256_file
+
 FORMATS = ("parquet", "csv")
 CHUNK = 1 << 20
 
@@ -88,23 +90,6 @@ def format_releases(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _sums(text: str) -> dict[str, str]:
-    out = {}
-    for line in text.splitlines():
-        digest, _, name = line.strip().partition("  ")
-        if name:
-            out[name] = digest
-    return out
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -168,14 +153,14 @@ def download(store: Store, version: str | None = "latest", tables: list[str] | N
     folder.mkdir(parents=True, exist_ok=True)
     progress = sys.stderr.isatty() if progress is None else progress
     sums_text = store.read_bytes(v, "SHA256SUMS").decode("utf-8")
-    sums = _sums(sums_text)
+    sums = parse_sums(sums_text)
     names = ["datapackage.json"] + [f"{t}.{f}" for t in (tables or known) for f in formats]
     done = []
     for name in names:
         if name not in sums:
             raise DownloadError(f"{store.url}: {v}/SHA256SUMS does not list {name}")
         dest = folder / name
-        if dest.exists() and _sha256(dest) == sums[name]:
+        if dest.exists() and sha256_file(dest) == sums[name]:
             log(f"{v}/{name}: already here and verified, skipped")
         else:
             _fetch(store, v, name, dest, sums[name], progress)

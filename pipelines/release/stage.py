@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from . import registry
+from .. import registry
 from .catalog import write_catalog
+from .store import atomic_write_text, parse_version, read_index, sha256_file
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,23 +35,6 @@ class PublishResult:
     version: str | None
     path: Path | None
     reason: str
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _neutralise(value):
@@ -79,18 +63,6 @@ def content_fingerprint(tables: dict[str, pd.DataFrame]) -> str:
         h.update(name.encode())
         h.update(csv_bytes(tables[name], registry.TABLES[name]))
     return h.hexdigest()[:16]
-
-
-def read_index(releases: Path) -> dict:
-    path = releases / "index.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {"latest": None, "releases": []}
-
-
-def parse_version(v: str) -> tuple[int, int, int]:
-    major, minor, patch = v.lstrip("v").split(".")
-    return int(major), int(minor), int(patch)
 
 
 def next_version(index: dict, schema_fp: str, report_ids: list[str], content_fp: str) -> tuple[str | None, str]:

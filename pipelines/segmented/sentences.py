@@ -1,4 +1,4 @@
-"""The segmented stage: decoded text -> blocks, sentences and clauses with offsets and context.
+"""Segmentation rules: decoded text -> blocks, sentences and clauses with offsets and context.
 
 Offsets always refer to the decoded Simplified text, so `text[start:end] == sentence.text`.
 A sentence joined across a page break keeps the break's whitespace (the slice is exact);
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import any_match, compiled
+from ..rules import any_match, compiled, limit
 
 RULES = "segment_rules.yaml"
 
@@ -49,6 +49,11 @@ class Sentence:
     section: str | None
     part: str | None  # review | plan | None
     truncated: bool = False
+    # filled by the segmented stage (stage.py): the published identity of the sentence
+    sentence_id: str = ""
+    position: int = 0
+    text_source: str = ""
+    tokens: list[str] = field(default_factory=list)
 
     def clauses(self) -> list[tuple[int, int]]:
         """(start, end) offsets of the clauses (split on ；;) in the decoded text."""
@@ -67,6 +72,7 @@ class Segmented:
     sentences: list[Sentence]
     boilerplate: list[str]
     blocks: list[Block]
+    report_id: str = ""
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -82,7 +88,7 @@ def _unquoted(line: str) -> str:
 
 
 def is_boilerplate(line: str) -> bool:
-    return len(line) <= 80 and any_match(compiled(RULES, "boilerplate"), line) is not None
+    return len(line) <= limit(RULES, "boilerplate_line") and any_match(compiled(RULES, "boilerplate"), line) is not None
 
 
 def classify_line(line: str) -> str:
@@ -90,9 +96,9 @@ def classify_line(line: str) -> str:
         return "heading"
     if is_boilerplate(line):
         return "boilerplate"
-    if len(line) <= 60 and not re.search(r"[。；;]", line) and any_match(compiled(RULES, "heading_numbered"), line):
+    if len(line) <= limit(RULES, "numbered_heading") and not re.search(r"[。；;]", line) and any_match(compiled(RULES, "heading_numbered"), line):
         return "heading"
-    if len(line) <= 30 and not LINE_END.search(line) and not re.search(r"[,，;；]", _unquoted(line)):
+    if len(line) <= limit(RULES, "title_like") and not LINE_END.search(line) and not re.search(r"[,，;；]", _unquoted(line)):
         return "title_like"
     return "body"
 
@@ -144,7 +150,7 @@ def build_blocks(text: str, lines: list[Line]) -> tuple[list[Block], list[str], 
     boilerplate = [ln.text for ln in lines if ln.cls == "boilerplate"]
     if content_lines:
         first = content_lines[0]
-        if first.cls in ("title_like", "body") and not LINE_END.search(first.text) and len(first.text) <= 80:
+        if first.cls in ("title_like", "body") and not LINE_END.search(first.text) and len(first.text) <= limit(RULES, "joined_title"):
             first.cls = "title"
             title = first.text
     i = 0
@@ -212,7 +218,7 @@ def _part_cue(kind: str, text: str) -> str | None:
             return "plan"
         return None
     # lead-ins: at the start of the sentence or of one of its first comma-separated pieces
-    for piece in re.split(r"[,，:：]", text)[:3]:
+    for piece in re.split(r"[,，:：]", text)[: limit(RULES, "part_cue_pieces")]:
         piece = piece.strip()
         if any_match(compiled(RULES, "part_cues.leadin_review"), piece):
             return "review"

@@ -1,13 +1,35 @@
-"""Combine the per-report outputs into the DATASET tables (registry columns and types)."""
+"""The validated layer's tables: every accepted report's outputs combined into the DATASET
+tables, with registry columns and types (the gates run on these)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from . import registry
-from .projects import build_projects
+from .. import registry
+from ..extracted.projects import build_projects
+from ..extracted.stage import Extracted
+from ..segmented.sentences import Segmented
+
+#: project attributes carried on mention rows for build_projects, not published with mentions
+MENTION_ONLY = ["name", "district", "category", "investment_value", "investment_unit"]
+
+
+def sentence_rows(seg: Segmented) -> list[dict]:
+    return [{
+        "sentence_id": s.sentence_id,
+        "report_id": seg.report_id,
+        "section": s.section,
+        "paragraph": s.paragraph,
+        "position": s.position,
+        "block": s.block,
+        "part": s.part,
+        "text": s.text,
+        "text_source": s.text_source,
+        "start": s.start,
+        "end": s.end,
+        "truncated": s.truncated,
+        "tokens": s.tokens,
+    } for s in seg.sentences]
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -22,19 +44,16 @@ def _table(df: pd.DataFrame, name: str, sort: list[str]) -> pd.DataFrame:
     return registry.conform(df.sort_values(sort, kind="stable"), table)
 
 
-def combine(reports: dict[str, pd.DataFrame], segmented: dict[str, pd.DataFrame],
-            indicators: dict[str, pd.DataFrame], mentions: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """All five tables from per-report frames keyed by report_id (only accepted reports)."""
-    keys = sorted(reports)
-    rep = _concat([reports[k] for k in keys])
-    sent = _concat([segmented[k] for k in keys if k in segmented])
-    if not sent.empty:
-        sent = sent[sent["block"] != "boilerplate"]
-    ind = _concat([indicators[k] for k in keys if k in indicators])
-    men = _concat([mentions[k] for k in keys if k in mentions])
+def combine(extracted: dict[str, Extracted], segmented: dict[str, Segmented]) -> dict[str, pd.DataFrame]:
+    """All five tables from the accepted reports' extracted and segmented layers (by report id)."""
+    keys = sorted(extracted)
+    rep = pd.DataFrame([extracted[k].report for k in keys])
+    sent = pd.DataFrame([row for k in keys if k in segmented for row in sentence_rows(segmented[k])])
+    ind = _concat([extracted[k].indicators for k in keys])
+    men = _concat([extracted[k].mentions for k in keys])
     projects = build_projects(men) if not men.empty else pd.DataFrame()
     if not men.empty:
-        men = men.drop(columns=["name", "district", "category", "investment_value", "investment_unit"], errors="ignore")
+        men = men.drop(columns=MENTION_ONLY, errors="ignore")
     return {
         "reports": _table(rep, "reports", ["report_id"]),
         "sentences": _table(sent, "sentences", ["report_id", "position"]),
@@ -42,35 +61,3 @@ def combine(reports: dict[str, pd.DataFrame], segmented: dict[str, pd.DataFrame]
         "projects": _table(projects, "projects", ["district", "name"]),
         "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
     }
-
-
-def frames_for_folder(folder: Path) -> tuple[dict, dict, dict, dict, list[dict]]:
-    """Every per-report stage on every report in a folder, in one process and without Dagster:
-    the per-report frames (reports, sentences, indicators, mentions by report id) and the
-    rejections as {source_file, report_id, reason}. For evaluation loops and benchmarks; the
-    orchestrated build does the same work one report partition at a time."""
-    from .errors import ReportRejected
-    from .report import decoded_frame, decoded_from_frame, extracted_frames, raw_frame, scan_reports, segmented_frame
-
-    scan = scan_reports(folder)
-    rejected = list(scan.refused)
-    reports, segmented, indicators, mentions = {}, {}, {}, {}
-    for report_id, path in scan.reports.items():
-        try:
-            raw = raw_frame(report_id, path, scan)
-            decoded = decoded_frame(raw)
-            seg = segmented_frame(report_id, decoded_from_frame(decoded))
-            sidecar = path.with_suffix(".yaml")
-            out = extracted_frames(raw, decoded, seg, sidecar if sidecar.exists() else None)
-        except ReportRejected as e:
-            rejected.append({"source_file": e.source, "report_id": report_id, "reason": e.reason})
-            continue
-        reports[report_id], segmented[report_id] = out["reports"], seg
-        indicators[report_id], mentions[report_id] = out["indicators"], out["mentions"]
-    return reports, segmented, indicators, mentions, rejected
-
-
-def tables_for_folder(folder: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """The five tables for a folder of reports, without Dagster (see frames_for_folder)."""
-    reports, segmented, indicators, mentions, rejected = frames_for_folder(folder)
-    return combine(reports, segmented, indicators, mentions), rejected

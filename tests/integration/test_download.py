@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,8 +23,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """Two releases built without Dagster: v1.0.0 on the seeds, v1.1.0 without one report."""
-    from pipelines.combine import tables_for_folder
-    from pipelines.publish import publish
+    from pipelines.local import tables_for_folder
+    from pipelines.release.stage import publish
 
     root = tmp_path_factory.mktemp("store")
     releases = root / "releases"
@@ -97,7 +97,7 @@ def test_download_latest_and_a_named_version(store, tmp_path):
 
 
 def test_a_file_already_present_and_verified_is_skipped(store, tmp_path):
-    from pipelines.download import download, open_store
+    from pipelines.release.download import download, open_store
 
     first, again = [], []
     download(open_store(store), "latest", ["projects"], "csv", tmp_path, progress=False, log=first.append)

@@ -15,7 +15,7 @@ import time
 import pandas as pd
 import pytest
 
-from .conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.faults
 
@@ -23,8 +23,8 @@ pytestmark = pytest.mark.faults
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     """A release store with v1.0.0 built without Dagster (the trials only exercise publishing)."""
-    from pipelines.combine import tables_for_folder
-    from pipelines.publish import publish
+    from pipelines.local import tables_for_folder
+    from pipelines.release.stage import publish
 
     releases = tmp_path_factory.mktemp("faults") / "releases"
     tables, _ = tables_for_folder(SEEDS)
@@ -52,7 +52,7 @@ import json, sys
 from pathlib import Path
 import pandas as pd
 from pipelines import registry
-from pipelines.publish import publish
+from pipelines.release.stage import publish
 
 source, releases, drop = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 tables = {n: pd.read_parquet(source / f"{n}.parquet") for n in registry.TABLES}
@@ -85,7 +85,7 @@ def test_a_publisher_killed_at_random_points_never_leaves_a_partial_release(stor
 
 
 def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_release(store, monkeypatch):
-    import pipelines.publish as publish_module
+    import pipelines.release.stage as publish_module
     from pipelines import registry
 
     index_before = (store / "index.json").read_text()

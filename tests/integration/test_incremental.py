@@ -6,31 +6,24 @@ import shutil
 
 import pytest
 
-from .conftest import SEEDS
+from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("incremental")
-    reports = root / "reports"
-    shutil.copytree(SEEDS, reports)
-    mp = pytest.MonkeyPatch()
-    for k, v in {"CGR_REPORTS_DIR": reports, "CGR_DATA_DIR": root / "data", "CGR_RELEASES_DIR": root / "releases"}.items():
-        mp.setenv(k, str(v))
-    from assets.build import build
-
-    assert build(log=lambda *a: None).version == "v1.0.0"
+def site(site_copy):
+    root, reports = site_copy, site_copy / "reports"
     from dagster import DagsterInstance, evaluate_automation_conditions
 
-    from assets.definitions import defs
+    from assets.definitions import build_defs
+
+    defs = build_defs()
 
     instance = DagsterInstance.get()
     # the automation's first evaluation only records where things stand
     first = evaluate_automation_conditions(defs=defs, instance=instance)
     assert first.total_requested == 0
     state = {"sensor_cursor": None, "automation_cursor": first.cursor}
-    yield {"root": root, "reports": reports, "releases": root / "releases", "instance": instance, "defs": defs, "state": state}
-    mp.undo()
+    return {"root": root, "reports": reports, "releases": root / "releases", "instance": instance, "defs": defs, "state": state}
 
 
 def tick(site) -> list[str]:
@@ -41,7 +34,7 @@ def tick(site) -> list[str]:
     from assets.sensors import reports_folder_sensor
 
     instance, defs, state = site["instance"], site["defs"], site["state"]
-    ctx = build_sensor_context(instance=instance, cursor=state["sensor_cursor"], definitions=defs)
+    ctx = build_sensor_context(instance=instance, cursor=state["sensor_cursor"], definitions=defs, resources={"cgr": defs.resources["cgr"]})
     result = reports_folder_sensor(ctx)
     state["sensor_cursor"] = result.cursor
     for request in result.dynamic_partitions_requests:
@@ -148,6 +141,6 @@ def test_a_file_still_being_written_is_not_picked_up(site):
     latest = index(site)["latest"]
     assert latest == "v1.3.0"
     reports = pd.read_parquet(site["releases"] / latest / "reports.parquet").set_index("report_id")
-    from pipelines.decode import decode_report
+    from pipelines.decoded.stage import decode_report
 
     assert reports.loc["102_slow_copy", "n_chars"] == len(decode_report(path.read_bytes(), path.name).text)  # the whole file

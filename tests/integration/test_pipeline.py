@@ -13,30 +13,22 @@ import pytest
 
 from pipelines import registry
 
-from .conftest import GOLD, ROOT, SEEDS
+from tests.conftest import GOLD, ROOT, SEED_FILES
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cgr")
-    reports = root / "reports"
-    shutil.copytree(SEEDS, reports)
-    env = {"CGR_REPORTS_DIR": str(reports), "CGR_DATA_DIR": str(root / "data"), "CGR_RELEASES_DIR": str(root / "releases")}
-    mp = pytest.MonkeyPatch()
-    for k, v in env.items():
-        mp.setenv(k, v)
+def workspace(built_site, site_copy):
     from assets.build import build
 
-    first = build(log=lambda *a: None)
-    yield {"root": root, "reports": reports, "releases": root / "releases", "first": first, "build": build, "mp": mp}
-    mp.undo()
+    _, first = built_site
+    return {"root": site_copy, "reports": site_copy / "reports", "releases": site_copy / "releases", "first": first, "build": build}
 
 
 def test_first_build_publishes_v1(workspace):
     result = workspace["first"]
     assert result.ok and result.published
     assert result.version == "v1.0.0"
-    assert len(result.processed) == 5 and not result.refused
+    assert len(result.processed) == len(SEED_FILES) and not result.refused
 
 
 def test_release_folder_is_complete_and_verifiable(workspace):
@@ -64,20 +56,21 @@ def test_tables_match_the_registry(workspace):
             assert fh.readline().strip() == ",".join(registry.csv_header(table))
         counts[name] = parquet.num_rows
         assert pd.read_csv(folder / f"{name}.csv", encoding="utf-8-sig").shape[0] == parquet.num_rows
-    assert counts["reports"] == 5
+    assert counts["reports"] == len(SEED_FILES)
     for name in ("sentences", "indicators", "projects", "project_mentions"):
         assert counts[name] > 0, name
     print("\nrow counts:", counts)
 
 
 def test_sentence_and_indicator_offsets_hold(workspace):
-    from pipelines.decode import decode_file
+    from pipelines.decoded.stage import decode_file
+    from pipelines.settings import DEFAULT_MAX_REPORT_BYTES
 
     folder = workspace["releases"] / "v1.0.0"
     sentences = pd.read_parquet(folder / "sentences.parquet")
     indicators = pd.read_parquet(folder / "indicators.parquet")
     for path in sorted(workspace["reports"].glob("*.txt")):
-        text = decode_file(path).text
+        text = decode_file(path, DEFAULT_MAX_REPORT_BYTES).text
         for s in sentences[sentences["report_id"] == path.stem].itertuples():
             assert text[s.start:s.end] == s.text
         for r in indicators[indicators["report_id"] == path.stem].itertuples():
@@ -139,7 +132,7 @@ def _dangling_report_id(tables):
 
 @pytest.mark.parametrize("corrupt", [_share_of_120, _unknown_unit, _duplicated_project_name, _dangling_report_id])
 def test_one_bad_row_blocks_the_release(workspace, monkeypatch, corrupt):
-    import assets.dataset as dataset
+    import assets.validated as dataset
 
     real = dataset.combine
     seen = {}
@@ -176,15 +169,16 @@ def test_extraction_scores_against_the_gold(workspace, summary):
 # Version bumps. These run last and in this order: each publishes on top of the previous one.
 
 def test_a_changed_extraction_rule_gives_a_patch(workspace, monkeypatch):
-    import assets.build as build_module
-    import pipelines.report as report
+    import pipelines.extracted.stage as stage
+    import pipelines.raw.ledger as ledger
 
-    real = report.extract_indicators
-    monkeypatch.setattr(build_module, "code_fingerprint", lambda: "a changed rule")
-    monkeypatch.setattr(report, "extract_indicators", lambda *a, **k: [r for r in real(*a, **k) if r["unit"] != "‰"][:-1])
+    real, fingerprints = stage.extract_indicators, ledger.layer_fingerprints()
+    monkeypatch.setattr(ledger, "layer_fingerprints", lambda: {**fingerprints, "extracted": "a changed rule"})
+    monkeypatch.setattr(stage, "extract_indicators", lambda *a, **k: [r for r in real(*a, **k) if r["unit"] != "‰"][:-1])
     result = workspace["build"](log=lambda *a: None)
     assert result.ok and result.published and result.version == "v1.0.1", result
-    assert len(result.processed) == 5  # a rule change reruns every report
+    # an extraction rule change reruns extraction (not decoding) for every report
+    assert len(result.processed) == len(SEED_FILES) and set(result.reran_from.values()) == {"extracted"}
 
 
 def test_adding_a_report_gives_a_minor(workspace):
@@ -212,7 +206,7 @@ KILLED_PUBLISHER = """
 import json, os, signal, sys
 from pathlib import Path
 import pandas as pd
-import pipelines.publish as publish
+import pipelines.release.stage as publish
 from pipelines import registry
 
 source, releases, kill = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "kill"

@@ -4,19 +4,20 @@ import re
 
 import pytest
 
-from pipelines.decode import decode_report, read_report_bytes
-from pipelines.encoding import decode_bytes
+from pipelines.chars import fold_width
+from pipelines.decoded.encoding import decode_bytes
+from pipelines.decoded.stage import decode_report
 from pipelines.errors import ReportRejected
-from pipelines.repair import (
+from pipelines.raw.stage import read_report_bytes
+from pipelines.decoded.repair import (
     RepairLog,
-    fold_width,
     mark_corruption,
     remove_doubled_commas,
     remove_pinyin_annotations,
     repair,
 )
 
-from .conftest import SEED_FILES, TRADITIONAL
+from tests.conftest import SEED_FILES, TRADITIONAL
 
 TONED = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
@@ -192,7 +193,7 @@ def test_oversize_file_is_refused_before_reading(tmp_path):
     with open(big, "wb") as fh:
         fh.truncate(200 * 1024 * 1024)  # sparse: nothing is read
     with pytest.raises(ReportRejected, match="size limit"):
-        read_report_bytes(big)
+        read_report_bytes(big, 20 * 1024 * 1024)
 
 
 def test_html_page_is_stripped_to_text():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipelines.indicators import ReportContext, extract_indicators
-from pipelines.segment import segment
+from pipelines.extracted.indicators import ReportContext, extract_indicators
+from pipelines.segmented.sentences import segment
 
 CTX = ReportContext("r", "某区", review_year=2022, plan_year=2023)
 

@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from pipelines.projects import build_projects, extract_mentions, mentions_in_clause, project_id, project_key
-from pipelines.segment import segment
+from pipelines.extracted.project_names import project_id, project_key
+from pipelines.extracted.projects import build_projects, extract_mentions, mentions_in_clause
+from pipelines.segmented.sentences import segment
 
 
 def names(clause: str, part: str | None = "review") -> list[str]:

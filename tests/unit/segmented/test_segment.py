@@ -2,9 +2,9 @@
 
 import pytest
 
-from pipelines.segment import Sentence, segment, split_sentences
+from pipelines.segmented.sentences import Sentence, segment, split_sentences
 
-from .conftest import SEED_FILES
+from tests.conftest import SEED_FILES
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem)

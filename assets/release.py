@@ -1,0 +1,56 @@
+"""The release layer's asset: a versioned, immutable folder published when every gate passes."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from dagster import AssetExecutionContext, AssetIn, Failure, MetadataValue, asset
+from filelock import FileLock, Timeout
+
+from pipelines import registry
+from pipelines.raw.stage import scan_reports
+from pipelines.release.stage import publish
+
+from .automation import FOLLOW_REPORTS
+from .common import markdown_table
+from .resources import CgrSettings
+
+TABLE_NAMES = list(registry.TABLES)
+
+
+def gate_from_frame(df: pd.DataFrame) -> dict:
+    tables = []
+    for name in TABLE_NAMES:
+        sub = df[df["table"] == name] if len(df) else df
+        exps = [dict(r, kwargs=json.loads(r["kwargs"]), examples=json.loads(r["examples"])) for r in sub.to_dict("records")]
+        passed = all(e["success"] for e in exps if e["severity"] == "error")
+        warnings = [f"{e['type']} on {name}.{e['column']}: {e['unexpected_count']} unexpected" for e in exps if not e["success"] and e["severity"] == "warning"]
+        tables.append({"table": name, "passed": passed, "expectations": exps, "warnings": warnings})
+    return {"passed": all(t["passed"] for t in tables), "tables": tables}
+
+
+@asset(
+    group_name="release",
+    ins={**{name: AssetIn(name) for name in TABLE_NAMES}, "validation_results": AssetIn("validation_results")},
+    description="A versioned, immutable release folder in CGR_RELEASES_DIR (published only when every gate passes and something changed).",
+    automation_condition=FOLLOW_REPORTS,
+)
+def release(context: AssetExecutionContext, cgr: CgrSettings, reports, sentences, indicators, projects, project_mentions, validation_results) -> None:
+    tables = {"reports": reports, "sentences": sentences, "indicators": indicators, "projects": projects, "project_mentions": project_mentions}
+    gate = gate_from_frame(validation_results)
+    scan = scan_reports(Path(cgr.reports_dir))
+    rejected = scan.refused + cgr.ledger.load_rejections(list(scan.reports))
+    releases = Path(cgr.releases_dir)
+    releases.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(releases / ".publish.lock"), timeout=600):
+            result = publish(tables, gate, rejected, releases)
+    except Timeout:
+        raise Failure(description=f"another process holds the release lock {releases / '.publish.lock'}") from None
+    meta = {"published": result.published, "version": result.version or "none", "reason": result.reason, "rejected": len(rejected)}
+    if result.path is not None and result.path.exists():
+        meta["path"] = str(result.path)
+        meta["files"] = MetadataValue.md(markdown_table(pd.DataFrame(
+            [{"file": p.name, "bytes": p.stat().st_size} for p in sorted(result.path.iterdir())]), ["file", "bytes"], 50))
+    context.add_output_metadata(meta)
+    context.log.info(f"release: {'published ' + result.version if result.published else 'nothing published'} ({result.reason})")

