@@ -23,7 +23,7 @@ def gate_from_frame(df: pd.DataFrame) -> dict:
     for name in TABLE_NAMES:
         sub = df[df["table"] == name] if len(df) else df
         exps = [dict(r, kwargs=json.loads(r["kwargs"]), examples=json.loads(r["examples"])) for r in sub.to_dict("records")]
-        passed = all(e["success"] for e in exps if e["severity"] == "error")
+        passed = all(e["success"] for e in exps if e["severity"] == "critical")
         warnings = [f"{e['type']} on {name}.{e['column']}: {e['unexpected_count']} unexpected" for e in exps if not e["success"] and e["severity"] == "warning"]
         tables.append({"table": name, "passed": passed, "expectations": exps, "warnings": warnings})
     return {"passed": all(t["passed"] for t in tables), "tables": tables}

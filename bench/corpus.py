@@ -27,13 +27,14 @@ NUMBER = re.compile(r"(?<![0-9.])(\d+(?:\.\d+)?)(?=[%亿万千个家项所座条
 @lru_cache(maxsize=1)
 def _material() -> tuple[list[str], list[str], list[str]]:
     """Body paragraphs of the seeds by part (review, plan), and the seeds' own area names."""
-    from pipelines.decode import decode_file
-    from pipelines.gazetteer import resolve
-    from pipelines.segment import segment
+    from pipelines.decoded.stage import decode_file
+    from pipelines.extracted.gazetteer import resolve
+    from pipelines.segmented.sentences import segment
+    from pipelines.settings import DEFAULT_MAX_REPORT_BYTES
 
     review, plan, names = [], [], set()
     for path in sorted((ROOT / "seeds").glob("*.txt")):
-        text = decode_file(path).text
+        text = decode_file(path, DEFAULT_MAX_REPORT_BYTES).text
         area = resolve(text)
         for attr in ("district", "city"):
             name = getattr(area, attr, None)
@@ -52,7 +53,7 @@ def _material() -> tuple[list[str], list[str], list[str]]:
 
 @lru_cache(maxsize=1)
 def _districts() -> list[tuple[str, str, str]]:
-    from pipelines.gazetteer import areas
+    from pipelines.extracted.gazetteer import areas
 
     table = areas()
     out = []

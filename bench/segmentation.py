@@ -15,9 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines.decode import decode_file  # noqa: E402
-from pipelines.report import segmented_frame  # noqa: E402
-from pipelines.tokens import _tokenizer  # noqa: E402
+from pipelines.decoded.stage import decode_file  # noqa: E402
+from pipelines.segmented.stage import segment_report  # noqa: E402
+from pipelines.segmented.tokens import _tokenizer  # noqa: E402
+from pipelines.settings import DEFAULT_MAX_REPORT_BYTES  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -33,7 +34,7 @@ def best_of(fn, repeat: int) -> tuple[float, float]:
 
 def main(repeat: int = 5) -> dict:
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
-    decoded = [(p.stem, decode_file(p)) for p in seeds]
+    decoded = [(p.stem, decode_file(p, DEFAULT_MAX_REPORT_BYTES)) for p in seeds]
     tok = _tokenizer()
     tok.lcut("预热", HMM=True)  # dictionary load is a one-off per process; keep it out of both timings
 
@@ -43,12 +44,12 @@ def main(repeat: int = 5) -> dict:
 
     def segment_all():
         for rid, d in decoded:
-            segmented_frame(rid, d)
+            segment_report(rid, d)
 
     jieba_best, jieba_median = best_of(jieba_only, repeat)
     seg_best, seg_median = best_of(segment_all, repeat)
     result = {
-        "what": "segmented_frame (lines, blocks, sentences, parts, jieba tokens) on the five seeds vs jieba.lcut on their decoded text",
+        "what": "segment_report (lines, blocks, sentences, parts, jieba tokens) on the five seeds vs jieba.lcut on their decoded text",
         "reports": len(decoded),
         "characters": sum(len(d.text) for _, d in decoded),
         "repeat": repeat,

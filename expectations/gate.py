@@ -1,8 +1,12 @@
-"""The validation gate: the expectation suites in expectations/suites/*.json, run by Great
-Expectations 1.x on whole DataFrames. Errors block a release; warnings are recorded.
+"""The validation gate: one Great Expectations suite per table, run by GX 1.x on the whole table
+with GX's own severity (`critical` blocks a release, `warning` is recorded).
 
-A suite is data: `{"table": ..., "expectations": [{"type", "kwargs", "severity"}]}`. A value set
-written `"$name"` is resolved at run time (vocabularies from the registry, ids of other tables).
+A suite has two sources:
+- the registry (pipelines/registry.py): primary and unique keys, required columns, vocabularies,
+  bounds and foreign keys, turned into native GX expectations here;
+- expectations/suites/<table>.json: only what the registry cannot state (bounds that depend on
+  the measure, the distance of a year to the report's years, the unit lexicon, soft warnings).
+  A value set written `"$name"` there is resolved at run time.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 SUITES = Path(__file__).parent / "suites"
+BLOCKING = "critical"
 
 
 @dataclass
@@ -22,11 +27,12 @@ class ExpectationOutcome:
     table: str
     type: str
     column: str | None
-    severity: str
+    severity: str  # GX severity: critical (blocks), warning, info
     success: bool
     unexpected_count: int
     examples: list
     kwargs: dict
+    source: str = "registry"  # registry | suite
 
     def describe(self) -> str:
         where = f"{self.table}.{self.column}" if self.column else self.table
@@ -41,50 +47,63 @@ class GateResult:
 
     @property
     def passed(self) -> bool:
-        return all(o.success for o in self.outcomes if o.severity == "error")
+        return all(o.success for o in self.outcomes if o.severity == BLOCKING)
 
     @property
     def failures(self) -> list[ExpectationOutcome]:
-        return [o for o in self.outcomes if not o.success and o.severity == "error"]
+        return [o for o in self.outcomes if not o.success and o.severity == BLOCKING]
 
     @property
     def warnings(self) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes if not o.success and o.severity == "warning"]
 
     def to_json(self) -> dict:
-        return {
-            "table": self.table,
-            "passed": self.passed,
-            "expectations": [o.__dict__ for o in self.outcomes],
-        }
+        return {"table": self.table, "passed": self.passed, "expectations": [o.__dict__ for o in self.outcomes]}
 
 
 def load_suite(table: str) -> dict:
-    return json.loads((SUITES / f"{table}.json").read_text(encoding="utf-8"))
+    path = SUITES / f"{table}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"table": table, "expectations": []}
 
 
-def value_sets(tables: dict[str, pd.DataFrame]) -> dict[str, list]:
+def _ids(tables: dict[str, pd.DataFrame], table: str, column: str) -> list:
+    df = tables.get(table)
+    return sorted(df[column].dropna().unique().tolist()) if df is not None and len(df) else []
+
+
+def registry_specs(table: str, tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """The registry's facts about a table as expectation specs ({type, kwargs, severity})."""
     from pipelines import registry
+
+    t = registry.TABLES[table]
+    specs = []
+    if len(t.primary_key) == 1:
+        specs.append({"type": "expect_column_values_to_be_unique", "kwargs": {"column": t.primary_key[0]}})
+    else:
+        specs.append({"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(t.primary_key)}})
+    for f in t.fields:
+        if f.unique and (f.name,) != t.primary_key:
+            specs.append({"type": "expect_column_values_to_be_unique", "kwargs": {"column": f.name}})
+        if not f.nullable:
+            specs.append({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": f.name}})
+        if f.enum:
+            specs.append({"type": "expect_column_values_to_be_in_set", "kwargs": {"column": f.name, "value_set": list(f.enum)}})
+        if f.minimum is not None or f.maximum is not None:
+            specs.append({"type": "expect_column_values_to_be_between",
+                          "kwargs": {"column": f.name, "min_value": f.minimum, "max_value": f.maximum}})
+    for column, ref_table, ref_column in t.foreign_keys:
+        specs.append({"type": "expect_column_values_to_be_in_set",
+                      "kwargs": {"column": column, "value_set": _ids(tables, ref_table, ref_column)}, "foreign_key": f"{ref_table}.{ref_column}"})
+    for s in specs:
+        s["severity"] = BLOCKING
+    return specs
+
+
+def value_sets() -> dict[str, list]:
+    """Named vocabularies the hand-written suites may use (lexicons, not registry facts)."""
     from pipelines.extracted.indicators import unit_vocabulary
 
-    def ids(table: str, column: str) -> list:
-        df = tables.get(table)
-        return sorted(df[column].dropna().unique().tolist()) if df is not None else []
-
-    return {
-        "$report_types": list(registry.REPORT_TYPES),
-        "$scripts": list(registry.SCRIPTS),
-        "$kinds": list(registry.KINDS),
-        "$measures": list(registry.MEASURES),
-        "$qualifiers": list(registry.QUALIFIERS),
-        "$categories": list(registry.CATEGORIES),
-        "$statuses": list(registry.STATUSES),
-        "$blocks": list(registry.BLOCKS),
-        "$parts": list(registry.PARTS),
-        "$unit_vocabulary": unit_vocabulary(),
-        "$report_ids": ids("reports", "report_id"),
-        "$project_ids": ids("projects", "project_id"),
-    }
+    return {"$unit_vocabulary": unit_vocabulary()}
 
 
 def prepare(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -126,41 +145,54 @@ def run_gate(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> G
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    suite_spec = load_suite(table)
-    sets = value_sets(tables)
+    sets = value_sets()
+    specs = [dict(s, source="registry") for s in registry_specs(table, tables)]
+    specs += [dict(s, source="suite") for s in load_suite(table)["expectations"]]
     context = gx.get_context(mode="ephemeral")
     try:
         context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     except Exception:  # older/newer GX without this variable: bars are cosmetic
         pass
-    batch_def = context.data_sources.add_pandas(f"cgr_{table}").add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all")
-    batch = batch_def.get_batch(batch_parameters={"dataframe": _plain(prepare(table, df, tables))})
+    suite = gx.ExpectationSuite(name=f"cgr_{table}")
+    for i, spec in enumerate(specs):
+        kwargs = {k: (sets[v] if isinstance(v, str) and v in sets else v) for k, v in spec["kwargs"].items()}
+        suite.add_expectation_configuration(ExpectationConfiguration(type=spec["type"], kwargs=kwargs, severity=spec["severity"], meta={"i": i}))
 
     result = GateResult(table)
-    for spec in suite_spec["expectations"]:
-        kwargs = {k: (sets[v] if isinstance(v, str) and v in sets else v) for k, v in spec["kwargs"].items()}
-        expectation = ExpectationConfiguration(type=spec["type"], kwargs=kwargs).to_domain_obj()
-        if len(df) == 0:
-            outcome_success, count, examples = True, 0, []
+    if len(df):
+        batch_def = context.data_sources.add_pandas(f"cgr_{table}").add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("all")
+        batch = batch_def.get_batch(batch_parameters={"dataframe": _plain(prepare(table, df, tables))})
+        validation = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10})
+        runs = [None] * len(specs)
+        for r in validation.results:  # GX may run them in its own order: match by the index in meta
+            runs[r.expectation_config.meta["i"]] = r
+    else:
+        runs = [None] * len(specs)
+    for spec, r in zip(specs, runs):
+        if r is None:  # an empty table meets every expectation
+            success, count, examples = True, 0, []
         else:
-            r = batch.validate(expectation, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10})
-            outcome_success = bool(r.success)
+            success = bool(r.success)
             count = int(r.result.get("unexpected_count") or 0)
             examples = [_jsonable(x) for x in (r.result.get("partial_unexpected_list") or [])[:10]]
-            if not outcome_success and count == 0 and "observed_value" in r.result:
+            if not success and count == 0 and "observed_value" in r.result:
                 examples = [_jsonable(r.result["observed_value"])]
-        result.outcomes.append(
-            ExpectationOutcome(
-                table=table,
-                type=spec["type"],
-                column=spec["kwargs"].get("column") or ",".join(spec["kwargs"].get("column_list", [])) or None,
-                severity=spec.get("severity", "error"),
-                success=outcome_success,
-                unexpected_count=count,
-                examples=examples,
-                kwargs={k: v for k, v in spec["kwargs"].items() if k != "value_set" or not isinstance(v, list) or len(v) < 20},
-            )
-        )
+            if r.exception_info and r.exception_info.get("raised_exception"):
+                examples = [r.exception_info.get("exception_message")]
+        kw = spec["kwargs"]
+        result.outcomes.append(ExpectationOutcome(
+            table=table,
+            type=spec["type"],
+            column=kw.get("column") or ",".join(kw.get("column_list", [])) or None,
+            severity=spec["severity"],
+            success=success,
+            unexpected_count=count,
+            examples=examples,
+            # long value sets (ids, lexicons) are left out of the record; foreign keys are named instead
+            kwargs={**{k: v for k, v in kw.items() if k != "value_set" or not isinstance(v, list) or len(v) < 20},
+                    **({"references": spec["foreign_key"]} if "foreign_key" in spec else {})},
+            source=spec["source"],
+        ))
     return result
 
 

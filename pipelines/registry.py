@@ -1,8 +1,10 @@
 """The one metadata registry of the published tables.
 
-Every table is declared once here (columns, types, descriptions, primary key). The Parquet
-schema, the CSV header, `datapackage.json`, the schema fingerprint and docs/DATA_DICTIONARY.md
-are derived from it; nothing about a table is written twice.
+Every table is declared once here: columns with type, description, vocabulary, bounds and
+whether they are required or unique; primary and foreign keys. The Parquet schema, the CSV
+header, `datapackage.json`, the schema fingerprint, docs/DATA_DICTIONARY.md and the gates'
+key, vocabulary, not-null, bounds and foreign-key expectations (expectations/gate.py) are derived
+from it; nothing about a table is written twice.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class Field:
     description: str
     nullable: bool = True
     enum: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    unique: bool = False  # unique on its own (a primary key column is unique anyway)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ REPORTS = Table(
     (
         REPORT_ID,
         F("source_file", "string", "File name as received.", nullable=False),
-        F("source_sha256", "string", "SHA-256 of the raw bytes; the same bytes twice is a duplicate, rejected.", nullable=False),
+        F("source_sha256", "string", "SHA-256 of the raw bytes; the same bytes twice is a duplicate, rejected.", nullable=False, unique=True),
         F("source_bytes", "integer", "Size of the raw file in bytes.", nullable=False),
         F("source_encoding", "string", "Detected encoding of the raw bytes (utf-8, utf-8-sig, gb18030, big5, utf-16, utf-32).", nullable=False),
         F("source_script", "string", "Script of the source text.", nullable=False, enum=SCRIPTS),
@@ -79,8 +84,8 @@ REPORTS = Table(
         F("district", "string", "County-level district the report is about (杏花岭区)."),
         F("admin_code", "string", "GB/T 2260 code of the most specific area named (140107)."),
         F("report_type", "string", "Kind of report.", nullable=False, enum=REPORT_TYPES),
-        F("review_year", "integer", "The year whose results it reports."),
-        F("plan_year", "integer", "The year whose targets it sets."),
+        F("review_year", "integer", "The year whose results it reports.", minimum=1949, maximum=2100),
+        F("plan_year", "integer", "The year whose targets it sets.", minimum=1949, maximum=2100),
         F("published_date", "date", "Publication date where stated."),
         F("outlet", "string", "Source outlet where stated (太原日报)."),
         F("authors", "string", "Authors where stated, space-separated."),
@@ -108,7 +113,7 @@ SENTENCES = Table(
         F("paragraph", "integer", "Block number within the report (headings and captions are blocks too).", nullable=False),
         F("position", "integer", "Sentence ordinal within the report, from 1.", nullable=False),
         F("block", "string", "What the unit is: body sentence, heading, title or caption.", nullable=False, enum=BLOCKS),
-        F("part", "string", "Whether the passage reviews results or sets plans, from headings and lead-ins carried forward."),
+        F("part", "string", "Whether the passage reviews results or sets plans, from headings and lead-ins carried forward.", enum=PARTS),
         F("text", "string", "The sentence, Simplified, normalised; exactly the decoded text between start and end.", nullable=False),
         F("text_source", "string", "The same sentence in the source script after repair.", nullable=False),
         F("start", "integer", "Offset of `text` in the report's decoded Simplified text.", nullable=False),
@@ -161,6 +166,7 @@ PROJECTS = Table(
         F("first_report_id", "string", "The first report (by id) that mentions it.", nullable=False),
     ),
     ("project_id",),
+    (("first_report_id", "reports", "report_id"),),
 )
 
 PROJECT_MENTIONS = Table(
@@ -232,6 +238,12 @@ def frictionless_schema(table: Table) -> dict:
             constraints["required"] = True
         if f.enum:
             constraints["enum"] = list(f.enum)
+        if f.unique:
+            constraints["unique"] = True
+        if f.minimum is not None:
+            constraints["minimum"] = f.minimum
+        if f.maximum is not None:
+            constraints["maximum"] = f.maximum
         if constraints:
             entry["constraints"] = constraints
         fields.append(entry)
@@ -261,6 +273,8 @@ def data_dictionary_markdown() -> str:
         lines += ["| column | type | required | description |", "|---|---|---|---|"]
         for f in t.fields:
             desc = f.description + (f" One of: {', '.join(f.enum)}." if f.enum else "")
+            if f.minimum is not None or f.maximum is not None:
+                desc += f" Between {f.minimum if f.minimum is not None else '-'} and {f.maximum if f.maximum is not None else '-'}."
             lines.append(f"| {f.name} | {f.type} | {'yes' if not f.nullable else ''} | {desc} |")
         lines.append("")
     return "\n".join(lines)

@@ -171,8 +171,3 @@ def any_match(patterns: tuple[re.Pattern, ...], text: str) -> re.Match | None:
         if m:
             return m
     return None
-
-
-def layer_files(layer: str) -> list[Path]:
-    """The data files a layer reads (for that layer's code fingerprint)."""
-    return [DATA / name for name, (_m, owner) in sorted(FILES.items()) if owner == layer]

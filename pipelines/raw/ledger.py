@@ -13,7 +13,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from ..release.store import atomic_write_text
-from ..rules import layer_files
+from ..rules import FILES
 
 PIPELINES = Path(__file__).resolve().parent.parent
 #: the per-report layers in order; a change in one reruns it and every layer after it
@@ -27,14 +27,20 @@ LIBRARIES = {"decoded": ("charset-normalizer", "opencc-python-reimplemented"), "
 
 @lru_cache(maxsize=1)
 def layer_fingerprints() -> dict[str, str]:
+    """The fingerprints of this installation's code (computed once per process)."""
+    return fingerprints_of(PIPELINES)
+
+
+def fingerprints_of(root: Path) -> dict[str, str]:
     """layer -> fingerprint of its code, its data files and its libraries, chained with the
     layer before it; release code (pipelines/release, pipelines/validated) is in none of them."""
     out, previous = {}, ""
     for layer in LAYERS:
         h = hashlib.sha256(previous.encode())
-        files = sorted((PIPELINES / layer).glob("*.py")) + layer_files(layer)
+        files = sorted((root / layer).glob("*.py"))
+        files += [root / "data" / name for name, (_model, owner) in sorted(FILES.items()) if owner == layer]
         if layer == "raw":
-            files += [PIPELINES / name for name in SHARED]
+            files += [root / name for name in SHARED]
         for p in files:
             h.update(p.name.encode())
             h.update(p.read_bytes())

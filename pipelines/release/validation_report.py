@@ -14,11 +14,11 @@ def render_validation_html(version: str, gate: dict) -> str:
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Validation {html.escape(version)}</title><style>{STYLE}</style></head><body>"]
     status = "passed" if gate.get("passed") else "FAILED"
     parts.append(f"<h1>Validation of {html.escape(version)}: <span class='{'ok' if gate.get('passed') else 'fail'}'>{status}</span></h1>")
-    parts.append("<p>Every expectation of the gate, run by Great Expectations on the whole table. Errors block publication; warnings are recorded.</p>")
+    parts.append("<p>Every expectation of the gate, run by Great Expectations on the whole table. Critical expectations block publication; warnings are recorded.</p>")
     for table in gate.get("tables", []):
         parts.append(f"<h2>{html.escape(table['table'])}</h2><table><tr><th>expectation</th><th>column</th><th>severity</th><th>result</th><th>unexpected</th><th>examples</th></tr>")
         for e in table["expectations"]:
-            cls = "ok" if e["success"] else ("fail" if e["severity"] == "error" else "warn")
+            cls = "ok" if e["success"] else ("fail" if e["severity"] == "critical" else "warn")
             args = {k: v for k, v in e["kwargs"].items() if k not in ("column", "column_list")}
             parts.append(
                 f"<tr><td><code>{html.escape(e['type'])}</code><br><small>{html.escape(json.dumps(args, ensure_ascii=False))[:300]}</small></td>"

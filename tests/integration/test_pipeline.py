@@ -108,48 +108,86 @@ def _share_of_120(tables):
     ind = tables["indicators"].copy()
     k = ind.index[ind["measure"] == "share"][0]
     ind.loc[k, ["value", "value_std"]] = 120.0
-    return {**tables, "indicators": ind}, "expect_column_values_to_be_between", "120"
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_between", "indicators.value", "120"
 
 
 def _unknown_unit(tables):
     ind = tables["indicators"].copy()
     ind.loc[ind.index[0], "unit"] = "斤两"
-    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "斤两"
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "indicators.unit", "斤两"
+
+
+def _unknown_vocabulary_value(tables):
+    ind = tables["indicators"].copy()
+    ind.loc[ind.index[0], "kind"] = "guess"
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "indicators.kind", "guess"
+
+
+def _null_in_a_required_column(tables):
+    men = tables["project_mentions"].copy()
+    men.loc[men.index[0], "name_as_written"] = None
+    return {**tables, "project_mentions": men}, "expect_column_values_to_not_be_null", "project_mentions.name_as_written", "None"
 
 
 def _duplicated_project_name(tables):
     projects = tables["projects"]
     bad = projects.iloc[[0]].copy()
     bad["project_id"] = "p_duplicate"
-    return {**tables, "projects": pd.concat([projects, bad], ignore_index=True)}, "expect_compound_columns_to_be_unique", projects.iloc[0]["name"]
+    return ({**tables, "projects": pd.concat([projects, bad], ignore_index=True)}, "expect_compound_columns_to_be_unique",
+            "projects.district,name", projects.iloc[0]["name"])
 
 
 def _dangling_report_id(tables):
     ind = tables["indicators"].copy()
     ind.loc[ind.index[0], "report_id"] = "ghost_report"
-    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "ghost_report"
+    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "indicators.report_id", "ghost_report"
 
 
-@pytest.mark.parametrize("corrupt", [_share_of_120, _unknown_unit, _duplicated_project_name, _dangling_report_id])
+def _dangling_sentence_id(tables):
+    men = tables["project_mentions"].copy()
+    men.loc[men.index[0], "sentence_id"] = "ghost_report:0001"
+    return {**tables, "project_mentions": men}, "expect_column_values_to_be_in_set", "project_mentions.sentence_id", "ghost_report:0001"
+
+
+CORRUPTIONS = [_share_of_120, _unknown_unit, _unknown_vocabulary_value, _null_in_a_required_column, _duplicated_project_name,
+               _dangling_report_id, _dangling_sentence_id]
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=[c.__name__.strip("_") for c in CORRUPTIONS])
 def test_one_bad_row_blocks_the_release(workspace, monkeypatch, corrupt):
-    import assets.validated as dataset
+    """Each blocking gate, fed one bad row: nothing is published and the failure names the
+    expectation, the table and column, and the bad value."""
+    import assets.validated as validated
 
-    real = dataset.combine
+    real = validated.combine
     seen = {}
 
     def combine_with_a_bad_row(*args, **kwargs):
-        tables, seen["expectation"], seen["value"] = corrupt(real(*args, **kwargs))
+        tables, seen["expectation"], seen["where"], seen["value"] = corrupt(real(*args, **kwargs))
         return tables
 
-    monkeypatch.setattr(dataset, "combine", combine_with_a_bad_row)
+    monkeypatch.setattr(validated, "combine", combine_with_a_bad_row)
     releases = workspace["releases"]
     index_before = (releases / "index.json").read_text()
     folders_before = sorted(p.name for p in releases.iterdir())
     result = workspace["build"](log=lambda *a: None)
     assert not result.ok and not result.published
-    assert any(seen["expectation"] in f and str(seen["value"]) in f for f in result.gate_failures), result.gate_failures
+    assert any(seen["expectation"] in f and seen["where"] in f and str(seen["value"]) in f for f in result.gate_failures), result.gate_failures
     assert (releases / "index.json").read_text() == index_before
     assert sorted(p.name for p in releases.iterdir()) == folders_before
+
+
+def test_an_edit_to_release_code_reruns_no_report(workspace, monkeypatch, tmp_path):
+    """Release code is in no report layer's fingerprint: editing it reruns no partition."""
+    import pipelines.raw.ledger as ledger
+
+    copy = tmp_path / "pipelines"
+    shutil.copytree(ledger.PIPELINES, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(copy / "release" / "stage.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# an edit to release code\n")
+    monkeypatch.setattr(ledger, "layer_fingerprints", lambda: ledger.fingerprints_of(copy))
+    result = workspace["build"](log=lambda *a: None)
+    assert result.ok and result.reran_from == {} and result.processed == []
 
 
 def test_extraction_scores_against_the_gold(workspace, summary):
