@@ -57,15 +57,35 @@ def short_name(area: Area) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def _name_pattern(level: str) -> re.Pattern:
-    """Full names of one level (three characters or more), longest first: one scan of the text."""
+def _name_index(level: str) -> tuple[re.Pattern, dict[str, list[tuple[int, frozenset[str]]]]]:
+    """Full names of one level (three characters or more) indexed by first character: the
+    characters a name can start with (one character class to jump between candidates) and, per
+    first character, the name lengths longest first with the names of that length."""
     names = [name for name, lst in _by_name().items() if len(name) >= 3 and any(a.level == level for a in lst)]
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    by_first: dict[str, dict[int, set[str]]] = {}
+    for n in names:
+        by_first.setdefault(n[0], {}).setdefault(len(n), set()).add(n)
+    index = {c: [(n, frozenset(group[n])) for n in sorted(group, reverse=True)] for c, group in by_first.items()}
+    starts = re.compile("[" + "".join(re.escape(c) for c in sorted(index)) + "]")
+    return starts, index
 
 
 def count_names(text: str, level: str) -> Counter:
-    """Occurrences of full area names of one level in the text (longest match at each position)."""
-    return Counter(m.group(0) for m in _name_pattern(level).finditer(text))
+    """Occurrences of full area names of one level in the text: scanning left to right, the
+    longest name starting at each position, the scan going on after a match."""
+    starts, index = _name_index(level)
+    found: Counter = Counter()
+    m = starts.search(text)
+    while m is not None:
+        i = m.start()
+        for length, names in index[text[i]]:
+            word = text[i : i + length]
+            if word in names:
+                found[word] += 1
+                i += length - 1
+                break
+        m = starts.search(text, i + 1)
+    return found
 
 
 def _mentions(text: str, area: Area) -> int:

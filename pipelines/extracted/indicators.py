@@ -48,13 +48,15 @@ def _rule(key: str) -> tuple[re.Pattern, ...]:
     return compiled(RULES, key)
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def clean_with_map(text: str, offset: int) -> tuple[str, list[int]]:
     """The clause without whitespace (page-break seams, `10.5 %`), and each kept char's offset."""
     chars, where = [], []
-    for k, ch in enumerate(text):
-        if not ch.isspace():
-            chars.append(ch)
-            where.append(offset + k)
+    for m in _NON_SPACE.finditer(text):  # runs of kept characters, not one char at a time
+        chars.append(m.group())
+        where.extend(range(offset + m.start(), offset + m.end()))
     return "".join(chars), where
 
 

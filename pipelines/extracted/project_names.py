@@ -116,15 +116,17 @@ def _word_tags() -> dict[str, str]:
     return tags
 
 
-def tag(clean: str) -> list[Token]:
+def tag(clean: str, words: list[str] | None = None) -> list[Token]:
     """jieba's words (HMM on, as in the segmented stage) with the part of speech its dictionary
     gives each word. A word the dictionary lacks was found by the HMM: mostly a proper name, so
-    it is tagged `nz`. (jieba.posseg's own HMM tagging costs about ten times as much.)"""
+    it is tagged `nz`. (jieba.posseg's own HMM tagging costs about ten times as much.)
+    `words`: the clause's tokens from the segmented stage when the caller has them (they equal
+    jieba's words of `clean`), so the clause is not tokenised twice."""
     from ..segmented.tokens import _tokenizer
 
     tags = _word_tags()
     tokens, pos = [], 0
-    for word in _tokenizer().lcut(clean, HMM=True):
+    for word in (words if words is not None else _tokenizer().lcut(clean, HMM=True)):
         flag = tags.get(word) or ("m" if word.isdigit() else "eng" if word.isascii() and word.isalpha() else "x" if not word.strip() or not word.isalnum() else "nz")
         tokens.append(Token(word, flag, pos, pos + len(word)))
         pos += len(word)
@@ -378,13 +380,17 @@ def _enumerations(clean: str, tokens: list[Token], hits) -> tuple[dict, set]:
     return found, used
 
 
-def names_in_clause(clean: str) -> list[tuple[str, int, int, str]]:
+def candidate_clause(clean: str) -> bool:
+    return _candidate_clause().search(clean) is not None
+
+
+def names_in_clause(clean: str, words: list[str] | None = None) -> list[tuple[str, int, int, str]]:
     """(name as in `clean`, start, end, category) for one clause without whitespace:
     candidates from enumerations and head nouns, less rejected names, partners named as actors
-    and names next to damaged text."""
+    and names next to damaged text. `words`: the clause's jieba tokens, if already known."""
     if not _candidate_clause().search(clean):
         return []  # no head noun, 等 or quote: skip the part-of-speech tagging
-    tokens = tag(clean)
+    tokens = tag(clean, words)
     hits = _head_hits(clean, tokens)
     found, used = _enumerations(clean, tokens, hits)
     for hit in hits:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..segmented.sentences import Sentence
 from .indicators import clean_with_map
-from .project_names import names_in_clause, normalise_name, rules
+from .project_names import candidate_clause, names_in_clause, normalise_name, rules
 
 
 @dataclass
@@ -43,9 +43,32 @@ def status_of(clean: str, a: int, b: int, part: str | None) -> str | None:
     return None
 
 
-def mentions_in_clause(clean: str, part: str | None) -> list[tuple[str, int, int, str, str | None]]:
+def mentions_in_clause(clean: str, part: str | None, words: list[str] | None = None) -> list[tuple[str, int, int, str, str | None]]:
     """(name as in `clean`, start, end, category, status) for one clause without whitespace."""
-    return [(name, a, b, cat, status_of(clean, a, b, part)) for name, a, b, cat in names_in_clause(clean)]
+    return [(name, a, b, cat, status_of(clean, a, b, part)) for name, a, b, cat in names_in_clause(clean, words)]
+
+
+def token_spans(sentence: Sentence) -> list[tuple[int, int, str]] | None:
+    """(start, end, token) in decoded-text offsets for the segmented stage's tokens, or None
+    when they do not spell the sentence (whitespace tokens were dropped, nothing else)."""
+    spans, pos, text = [], 0, sentence.text
+    for tok in sentence.tokens:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if not text.startswith(tok, pos):
+            return None
+        spans.append((sentence.start + pos, sentence.start + pos + len(tok), tok))
+        pos += len(tok)
+    return spans
+
+
+def clause_words(spans: list[tuple[int, int, str]] | None, text: str, cs: int, ce: int) -> list[str] | None:
+    """The clause's jieba words from its sentence's tokens. jieba cuts at every character outside
+    its word classes (；; included), so a clause without whitespace has exactly the slice of its
+    sentence's tokens; with whitespace (a page-break seam, `10.5 %`) the joined text is cut anew."""
+    if spans is None or any(ch.isspace() for ch in text[cs:ce]):
+        return None
+    return [tok for a, b, tok in spans if cs <= a and b <= ce]
 
 
 def _investment(clean: str, n_mentions: int) -> tuple[float | None, str | None]:
@@ -64,12 +87,18 @@ def extract_mentions(text: str, sentences: list[tuple[str, Sentence]]) -> list[M
     for sentence_id, sentence in sentences:
         if sentence.truncated or sentence.block == "boilerplate":
             continue
+        spans: list | None = []  # the sentence's token offsets, computed when a clause needs them
         for cs, ce in sentence.clauses():
             clean, where = clean_with_map(text[cs:ce], cs)
             if not clean:
                 continue
             found = []
-            for name, a, b, cat, status in mentions_in_clause(clean, sentence.part):
+            words = None
+            if candidate_clause(clean):
+                if spans == []:
+                    spans = token_spans(sentence) if sentence.tokens else None
+                words = clause_words(spans, text, cs, ce)
+            for name, a, b, cat, status in mentions_in_clause(clean, sentence.part, words):
                 if where[a] in taken:
                     continue
                 taken.add(where[a])
