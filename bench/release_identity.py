@@ -32,9 +32,29 @@ r = publish(tables, gate, rejected, out, now=dt.datetime(2026, 1, 1, tzinfo=dt.t
 print(r.version, r.reason)
 """
 
+#: this tree: the same gates, and the tables streamed two reports per batch
+BUILD_STREAMED = r"""
+import datetime as dt, sys
+from pathlib import Path
+from pipelines.local import layers_for_folder
+from pipelines.release.stage import publish
+from pipelines.release.writer import ReleaseTables
+from pipelines.validated.stage import combine, table_batches
+from expectations.gate import run_gate
+folder, out = Path(sys.argv[1]), Path(sys.argv[2])
+extracted, segmented, rejected = layers_for_folder(folder)
+tables = combine(extracted, segmented)
+gates = {name: run_gate(name, tables[name], tables) for name in tables}
+gate = {"passed": all(g.passed for g in gates.values()), "tables": [g.to_json() for g in gates.values()]}
+load = lambda keys: ({k: extracted[k] for k in keys}, {k: segmented[k] for k in keys if k in segmented})
+streamed = ReleaseTables(tables["reports"], lambda: table_batches(list(extracted), load, batch_size=2))
+r = publish(streamed, gate, rejected, out, now=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+print(r.version, r.reason)
+"""
 
-def build(src: Path, folder: Path, out: Path) -> Path:
-    run = subprocess.run([sys.executable, "-c", BUILD, str(folder), str(out)], cwd=src, capture_output=True, text=True,
+
+def build(src: Path, folder: Path, out: Path, script: str = BUILD) -> Path:
+    run = subprocess.run([sys.executable, "-c", script, str(folder), str(out)], cwd=src, capture_output=True, text=True,
                          env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"})
     if run.returncode != 0:
         raise SystemExit(f"build in {src} failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}")
@@ -52,7 +72,7 @@ def compare(ref: Path, new: Path) -> list[str]:
     for path in sorted(ref.glob("*.parquet")):
         other = new / path.name
         a, b = pq.read_table(path), pq.read_table(other) if other.exists() else None
-        if b is None or not a.equals(b) or not a.schema.equals(b.schema, check_metadata=False):
+        if b is None or not a.equals(b) or not a.schema.equals(b.schema, check_metadata=True):
             diffs.append(f"{path.name}: tables differ")
     extra = {p.name for p in new.glob("*.csv")} - {p.name for p in ref.glob("*.csv")}
     diffs += [f"{n}: not in the reference" for n in sorted(extra)]
@@ -74,7 +94,7 @@ def main() -> int:
         subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
         for k, folder in enumerate(folders):
             ref = build(src, folder.resolve(), tmp / f"ref-{k}")
-            new = build(ROOT, folder.resolve(), tmp / f"new-{k}")
+            new = build(ROOT, folder.resolve(), tmp / f"new-{k}", BUILD_STREAMED)
             diffs = compare(ref, new)
             print(f"{folder}: " + ("identical (CSV bytes, Parquet tables)" if not diffs else "DIFFERENT"))
             for d in diffs:

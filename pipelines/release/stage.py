@@ -5,8 +5,6 @@ folder and renamed into place. `releases/index.json` is replaced atomically afte
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import json
 import os
 import shutil
@@ -15,14 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from .. import registry
 from .catalog import write_catalog
-from .store import atomic_write_text, parse_version, read_index, sha256_file
+from .store import atomic_write_text, parse_version, read_index, read_sums, sha256_file
+from .writer import ReleaseTables, WrittenTable, content_fingerprint, key_hashes
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
-CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PublishError(RuntimeError):
@@ -37,32 +34,13 @@ class PublishResult:
     reason: str
 
 
-def _neutralise(value):
-    """A CSV cell starting with = + - @ would run as a formula in a spreadsheet: prefix a quote.
-    Numbers are typed columns and never touched."""
-    if isinstance(value, str) and value.startswith(CSV_DANGEROUS):
-        return "'" + value
-    return value
-
-
-def csv_bytes(df: pd.DataFrame, table: registry.Table) -> bytes:
-    out = registry.conform(df, table).copy()
-    for f in table.fields:
-        if f.type == "list":
-            out[f.name] = out[f.name].map(lambda v: " ".join(v))
-        if f.type in ("string", "list"):
-            out[f.name] = out[f.name].astype(object).map(_neutralise)
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, header=registry.csv_header(table), lineterminator="\r\n")
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def content_fingerprint(tables: dict[str, pd.DataFrame]) -> str:
-    h = hashlib.sha256()
-    for name in registry.TABLES:
-        h.update(name.encode())
-        h.update(csv_bytes(tables[name], registry.TABLES[name]))
-    return h.hexdigest()[:16]
+def published_fingerprint(entry: dict, folder: Path | None) -> str:
+    """A published release's content fingerprint as write_tables computes it, from the CSV
+    digests in its SHA256SUMS (so releases written before the streaming writer compare too)."""
+    sums = read_sums(folder) if folder is not None else {}
+    if all(f"{n}.csv" in sums for n in registry.TABLES):
+        return content_fingerprint({n: WrittenTable(n, 0, sums[f"{n}.csv"]) for n in registry.TABLES})
+    return entry.get("content_fingerprint", "")
 
 
 def next_version(index: dict, schema_fp: str, report_ids: list[str], content_fp: str) -> tuple[str | None, str]:
@@ -81,14 +59,15 @@ def next_version(index: dict, schema_fp: str, report_ids: list[str], content_fp:
     return None, f"nothing changed since {latest['version']}"
 
 
-def _changelog(version: str, previous: dict | None, previous_dir: Path | None, tables: dict[str, pd.DataFrame], rejected: list[dict]) -> str:
+def _changelog(version: str, previous: dict | None, previous_dir: Path | None, tables: ReleaseTables, rejected: list[dict],
+               out: Path, written: dict[str, WrittenTable]) -> str:
     lines = [f"# {version}", ""]
     if previous is None:
         lines += ["First release.", ""]
     else:
         lines += [f"Changes against {previous['version']}.", ""]
         old = previous.get("sources", {})
-        new = {r.report_id: r.source_sha256 for r in tables["reports"].itertuples()}
+        new = {r.report_id: r.source_sha256 for r in tables.reports.itertuples()}
         added = sorted(set(new) - set(old))
         removed = sorted(set(old) - set(new))
         changed = sorted(k for k in set(new) & set(old) if new[k] != old[k])
@@ -97,24 +76,23 @@ def _changelog(version: str, previous: dict | None, previous_dir: Path | None, t
         lines += ["## Rows per table", "", "| table | rows | added | removed |", "|---|---:|---:|---:|"]
         for name, table in registry.TABLES.items():
             key = list(table.primary_key)
-            cur = tables[name]
+            rows = written[name].rows
             prev_path = previous_dir / f"{name}.parquet" if previous_dir else None
             if prev_path and prev_path.exists():
-                prev = pd.read_parquet(prev_path, columns=key)
-                cur_keys = set(map(tuple, cur[key].astype(str).values.tolist()))
-                prev_keys = set(map(tuple, prev[key].astype(str).values.tolist()))
-                lines.append(f"| {name} | {len(cur)} | {len(cur_keys - prev_keys)} | {len(prev_keys - cur_keys)} |")
+                cur_keys, prev_keys = key_hashes(out / f"{name}.parquet", key), key_hashes(prev_path, key)
+                added, removed = (~cur_keys.isin(prev_keys)).sum(), (~prev_keys.isin(cur_keys)).sum()
+                lines.append(f"| {name} | {rows} | {added} | {removed} |")
             else:
-                lines.append(f"| {name} | {len(cur)} | {len(cur)} | 0 |")
+                lines.append(f"| {name} | {rows} | {rows} | 0 |")
         lines.append("")
     lines += ["## Rejected input files", ""]
     lines += [f"- `{r['source_file']}`: {r['reason']}" for r in rejected] or ["none"]
     return "\n".join(lines) + "\n"
 
 
-def _datacard(version: str, created: str, tables: dict[str, pd.DataFrame], gate: dict) -> str:
-    reports = tables["reports"]
-    rows = "\n".join(f"| {n} | {len(tables[n])} | {registry.TABLES[n].description} |" for n in registry.TABLES)
+def _datacard(version: str, created: str, tables: ReleaseTables, gate: dict, written: dict[str, WrittenTable]) -> str:
+    reports = tables.reports
+    rows = "\n".join(f"| {n} | {written[n].rows} | {registry.TABLES[n].description} |" for n in registry.TABLES)
     districts = ", ".join(sorted(reports["district"].dropna().unique())) or "none"
     return f"""# cn-gov-reports {version}
 
@@ -153,7 +131,7 @@ Data: CC BY 4.0. The source reports are public government documents.
 """
 
 
-def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.DataFrame]) -> dict:
+def _datapackage(version: str, created: str, out: Path, tables: ReleaseTables) -> dict:
     resources = []
     for name, table in registry.TABLES.items():
         for fmt in ("csv", "parquet"):
@@ -175,7 +153,7 @@ def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.Dat
             resources.append(res)
     sources = [
         {"title": r.source_file, "path": r.source_file, "sha256": r.source_sha256, "report_id": r.report_id}
-        for r in tables["reports"].itertuples()
+        for r in tables.reports.itertuples()
     ]
     return {
         "profile": "data-package",
@@ -190,63 +168,77 @@ def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.Dat
     }
 
 
-def write_release_files(out: Path, version: str, created: str, tables: dict[str, pd.DataFrame], gate: dict,
-                        rejected: list[dict], previous: dict | None, previous_dir: Path | None, entry: dict) -> None:
+def write_release_files(out: Path, version: str, created: str, tables: ReleaseTables, gate: dict,
+                        rejected: list[dict], previous: dict | None, previous_dir: Path | None, entry: dict,
+                        written: dict[str, WrittenTable]) -> None:
+    """Everything but the table files, which write_tables has put in `out` already."""
     from .validation_report import render_validation_html
 
     (out / "release.json").write_text(json.dumps(entry, ensure_ascii=False, indent=2), encoding="utf-8")
-    for name, table in registry.TABLES.items():
-        df = tables[name]
-        pq.write_table(registry.to_arrow(df, table), out / f"{name}.parquet", compression="zstd")
-        (out / f"{name}.csv").write_bytes(csv_bytes(df, table))
     (out / "validation.json").write_text(json.dumps(gate, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     (out / "validation.html").write_text(render_validation_html(version, gate), encoding="utf-8")
     (out / "rejected.json").write_text(json.dumps(rejected, ensure_ascii=False, indent=2), encoding="utf-8")
-    (out / "CHANGELOG.md").write_text(_changelog(version, previous, previous_dir, tables, rejected), encoding="utf-8")
-    (out / "README.md").write_text(_datacard(version, created, tables, gate), encoding="utf-8")
+    (out / "CHANGELOG.md").write_text(_changelog(version, previous, previous_dir, tables, rejected, out, written), encoding="utf-8")
+    (out / "README.md").write_text(_datacard(version, created, tables, gate, written), encoding="utf-8")
     package = _datapackage(version, created, out, tables)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     sums = [f"{sha256_file(out / n)}  {n}" for n in sorted(p.name for p in out.iterdir())]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
 
-def publish(tables: dict[str, pd.DataFrame], gate: dict, rejected: list[dict], releases: Path,
+def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejected: list[dict], releases: Path,
             now: dt.datetime | None = None) -> PublishResult:
     """Publish a release if something changed. The caller holds the release lock and has
-    checked that the gate passed (a failed gate never reaches here)."""
+    checked that the gate passed (a failed gate never reaches here). The table files are
+    written first, batch by batch, into the temporary folder: their CSV digests decide whether
+    anything changed."""
     if not gate.get("passed"):
         return PublishResult(False, None, None, "the validation gate failed")
+    tables = ReleaseTables.of(tables)
     releases.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(releases)
     index = reconcile_index(releases)
     schema_fp = registry.schema_fingerprint()
-    content_fp = content_fingerprint(tables)
-    report_ids = sorted(tables["reports"]["report_id"].tolist())
-    version, reason = next_version(index, schema_fp, report_ids, content_fp)
+    report_ids = sorted(tables.reports["report_id"].tolist())
+    previous = next((r for r in index["releases"] if r["version"] == index.get("latest")), None)
+    previous_dir = releases / previous["version"] if previous else None
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-next-", dir=releases))
+    try:
+        written = tables.write(tmp)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise PublishError(f"could not write the tables into {releases} ({exc.strerror or exc}); "
+                           f"nothing was published and {index.get('latest') or 'no release'} is unchanged") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    content_fp = content_fingerprint(written)
+    compared = dict(index, releases=[dict(r, content_fingerprint=published_fingerprint(r, previous_dir)) if r is previous else r
+                                     for r in index["releases"]])
+    version, reason = next_version(compared, schema_fp, report_ids, content_fp)
     if version is None:
+        shutil.rmtree(tmp, ignore_errors=True)
         return PublishResult(False, index.get("latest"), releases / index["latest"] if index.get("latest") else None, reason)
     final = releases / version
     if final.exists():
+        shutil.rmtree(tmp, ignore_errors=True)
         raise RuntimeError(f"release folder {final} already exists; releases are immutable")
     created = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
-    previous = next((r for r in index["releases"] if r["version"] == index.get("latest")), None)
-    previous_dir = releases / previous["version"] if previous else None
     entry = {
         "version": version,
         "created": created,
         "schema_fingerprint": schema_fp,
         "content_fingerprint": content_fp,
         "report_ids": report_ids,
-        "sources": {r.report_id: r.source_sha256 for r in tables["reports"].itertuples()},
-        "row_counts": {n: int(len(tables[n])) for n in registry.TABLES},
+        "sources": {r.report_id: r.source_sha256 for r in tables.reports.itertuples()},
+        "row_counts": {n: int(written[n].rows) for n in registry.TABLES},
         "gate": "passed",
         "warnings": [w for t in gate.get("tables", []) for w in t.get("warnings", [])],
         "rejected": [r["source_file"] for r in rejected],
         "reason": reason,
     }
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
     try:
-        write_release_files(tmp, version, created, tables, gate, rejected, previous, previous_dir, entry)
+        write_release_files(tmp, version, created, tables, gate, rejected, previous, previous_dir, entry, written)
         os.chmod(tmp, 0o755)
         os.rename(tmp, final)  # atomic on one filesystem: the version folder appears complete or not at all
     except OSError as exc:

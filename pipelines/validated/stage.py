@@ -3,6 +3,8 @@ tables, with registry columns and types (the gates run on these)."""
 
 from __future__ import annotations
 
+from typing import Callable, Iterator
+
 import pandas as pd
 
 from .. import registry
@@ -44,20 +46,45 @@ def _table(df: pd.DataFrame, name: str, sort: list[str]) -> pd.DataFrame:
     return registry.conform(df.sort_values(sort, kind="stable"), table)
 
 
-def combine(extracted: dict[str, Extracted], segmented: dict[str, Segmented]) -> dict[str, pd.DataFrame]:
-    """All five tables from the accepted reports' extracted and segmented layers (by report id)."""
-    keys = sorted(extracted)
-    rep = pd.DataFrame([extracted[k].report for k in keys])
-    sent = pd.DataFrame([row for k in keys if k in segmented for row in sentence_rows(segmented[k])])
-    ind = _concat([extracted[k].indicators for k in keys])
-    men = _concat([extracted[k].mentions for k in keys])
+#: how many reports one batch of the streamed tables holds
+BATCH_REPORTS = 200
+#: the mention columns the dataset-wide projects table is built from
+PROJECT_INPUTS = ["project_id", "name", "district", "category", "status", "report_id", "start", "investment_value", "investment_unit"]
+Loader = Callable[[list[str]], tuple[dict[str, Extracted], dict[str, Segmented]]]
+
+
+def table_batches(keys: list[str], load: Loader, batch_size: int = BATCH_REPORTS) -> Iterator[dict[str, pd.DataFrame]]:
+    """The tables in report order, batch by batch: for each batch of reports (loaded by `load`)
+    the rows of the tables whose rows belong to one report, then the tables built from every
+    report (projects, from the mentions kept in a few columns). Each table's batches, joined,
+    equal the table sorted as a whole: its first sort key is the report id."""
+    keys = sorted(keys)
+    mentions = []
+    for i in range(0, len(keys), max(batch_size, 1)):
+        extracted, segmented = load(keys[i : i + batch_size])
+        chunk = sorted(extracted)
+        rep = pd.DataFrame([extracted[k].report for k in chunk])
+        sent = pd.DataFrame([row for k in chunk if k in segmented for row in sentence_rows(segmented[k])])
+        ind = _concat([extracted[k].indicators for k in chunk])
+        men = _concat([extracted[k].mentions for k in chunk])
+        if not men.empty:
+            mentions.append(men[[c for c in PROJECT_INPUTS if c in men.columns]])
+            men = men.drop(columns=MENTION_ONLY, errors="ignore")
+        yield {
+            "reports": _table(rep, "reports", ["report_id"]),
+            "sentences": _table(sent, "sentences", ["report_id", "position"]),
+            "indicators": _table(ind, "indicators", ["report_id", "start"]),
+            "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
+        }
+    men = _concat(mentions)
     projects = build_projects(men) if not men.empty else pd.DataFrame()
-    if not men.empty:
-        men = men.drop(columns=MENTION_ONLY, errors="ignore")
-    return {
-        "reports": _table(rep, "reports", ["report_id"]),
-        "sentences": _table(sent, "sentences", ["report_id", "position"]),
-        "indicators": _table(ind, "indicators", ["report_id", "start"]),
-        "projects": _table(projects, "projects", ["district", "name"]),
-        "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
-    }
+    yield {"projects": _table(projects, "projects", ["district", "name"])}
+
+
+def combine(extracted: dict[str, Extracted], segmented: dict[str, Segmented]) -> dict[str, pd.DataFrame]:
+    """All tables from the accepted reports' extracted and segmented layers (by report id), in
+    memory: the batches of table_batches with every report in one batch."""
+    tables = {name: registry.empty_frame(t) for name, t in registry.TABLES.items()}
+    for batch in table_batches(list(extracted), lambda ks: (extracted, segmented), batch_size=max(len(extracted), 1)):
+        tables.update(batch)
+    return tables

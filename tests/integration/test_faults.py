@@ -93,16 +93,18 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_release(store, m
     latest = json.loads(index_before)["latest"]
     tables = {n: pd.read_parquet(store / latest / f"{n}.parquet") for n in registry.TABLES}
     tables["indicators"] = tables["indicators"].iloc[:5]
-    real = publish_module.pq.write_table
+    import pipelines.release.writer as writer_module
+
+    real = writer_module.TableFiles.append
     written = []
 
-    def disk_fills_up(table, where, **kwargs):
+    def disk_fills_up(self, df):  # the second table's rows no longer fit
         if written:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
-        written.append(where)
-        real(table, where, **kwargs)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.folder))
+        written.append(self.table.name)
+        real(self, df)
 
-    monkeypatch.setattr(publish_module.pq, "write_table", disk_fills_up)
+    monkeypatch.setattr(writer_module.TableFiles, "append", disk_fills_up)
     with pytest.raises(publish_module.PublishError) as info:
         publish_module.publish(tables, {"passed": True, "tables": []}, [], store)
     message = str(info.value)
