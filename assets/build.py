@@ -2,6 +2,8 @@
 changed), then the tables, gates and release, through the local Dagster instance in
 CGR_DATA_DIR/dagster_home (runs show in the UI's history)."""
 
+import hashlib
+import json
 import shutil
 import sys
 import time
@@ -10,9 +12,11 @@ from pathlib import Path
 
 from filelock import Timeout
 
-from pipelines.raw.ledger import Ledger, first_stale_layer, layer_digests
+from pipelines.raw.ledger import LAYERS, Ledger, first_stale_layer, layer_digests
 from pipelines.raw.stage import scan_reports
 from pipelines.settings import Settings, set_dagster_home
+
+from .batches import contiguous, partitions_of_run
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,19 +53,30 @@ class BuildResult:
         return not self.gate_failures
 
 
+def release_state(settings: Settings, ledger: Ledger, manifest: dict, scan) -> dict:
+    """Everything a release is made from: the digests every report's layers ran with, the
+    refusals, the release code and the latest release. Equal to the state saved after the last
+    release run means a build has nothing to do."""
+    from pipelines.raw.ledger import release_code_fingerprint
+    from pipelines.release.store import read_index
+
+    index = read_index(settings.releases_dir)
+    latest = index.get("latest")
+    reports = {k: manifest.get(k) for k in sorted(scan.reports)}
+    return {
+        "reports": hashlib.sha256(json.dumps(reports, sort_keys=True).encode()).hexdigest(),
+        "refused": sorted(json.dumps(r, sort_keys=True) for r in scan.refused + ledger.load_rejections(list(scan.reports))),
+        "release_code": release_code_fingerprint(),
+        "latest": latest if latest and (settings.releases_dir / latest).is_dir() else None,
+    }
+
+
 def build(full: bool = False, log=print, settings: Settings | None = None) -> BuildResult:
     """Incremental build: only the layers of reports whose file, sidecar or layer code changed
-    are re-run; the tables, gates and release always follow (publishing only on a change)."""
+    are re-run, in one run per group of neighbouring reports that rerun from the same layer;
+    the tables, gates and release follow (publishing only on a change). With nothing changed
+    since the last release run, it returns without starting a run."""
     settings = settings or Settings.from_env()
-    dagster_home(settings)
-    from dagster import DagsterInstance
-
-    from .definitions import build_defs
-    from .io import clear_all, drop_report_outputs
-    from .jobs import keys_from
-    from .partitions import reports_partitions
-
-    defs = build_defs(settings)
     ledger = Ledger(settings.data_dir)
     lock = ledger.build_lock()
     try:
@@ -71,61 +86,102 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
         lock.acquire(timeout=3600)
     try:
         result = BuildResult()
-        instance = DagsterInstance.get()
         scan = scan_reports(settings.reports_dir)
         manifest = {} if full else ledger.load_manifest()
-        if full:
-            clear_all(settings.assets_dir)
-        known = set(instance.get_dynamic_partitions(reports_partitions.name))
-        current = set(scan.reports)
-        for gone in sorted(known - current):
-            instance.delete_dynamic_partition(reports_partitions.name, gone)
-            drop_report_outputs(settings.assets_dir, gone)
-            ledger.clear_rejection(gone)
-            manifest.pop(gone, None)
-            result.removed.append(gone)
-        new_keys = sorted(current - known)
-        if new_keys:
-            instance.add_dynamic_partitions(reports_partitions.name, new_keys)
         digests = {k: layer_digests(p) for k, p in scan.reports.items()}
-        for key in sorted(current):
-            stale = "raw" if full or key in new_keys else first_stale_layer(manifest.get(key), digests[key])
-            if stale is not None:
-                result.reran_from[key] = stale
-        job = defs.resolve_job_def("report_job")
-        t0 = time.perf_counter()
-        for key, stale in result.reran_from.items():
-            run = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from(stale),
-                                         raise_on_error=False, run_config=QUIET)
-            manifest[key] = digests[key]
-            if run.success:
-                result.processed.append(key)
-            else:
-                result.refused[key] = _failure_message(run) or "the report's run failed"
-        for item in scan.refused:
-            result.refused[item["source_file"]] = item["reason"]
-        ledger.save_manifest(manifest)
-        result.report_seconds = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
-        result.release_seconds = time.perf_counter() - t0
-        for evaluation in release_run.get_asset_check_evaluations():
-            if not evaluation.passed:
-                summary = evaluation.metadata.get("summary")
-                result.gate_failures.append(f"{evaluation.asset_key.to_user_string()}: {summary.value if summary else 'failed'}")
-        if not release_run.success and not result.gate_failures:
-            raise RuntimeError(_failure_message(release_run) or "the release run failed")
-        for mat in release_run.asset_materializations_for_node("release"):
-            if mat.asset_key.to_user_string() == "release":
-                md = {k: v.value for k, v in mat.metadata.items()}
-                result.published = bool(md.get("published"))
-                result.version = md.get("version") if md.get("version") != "none" else None
-                result.path = Path(md["path"]) if md.get("path") else None
-                result.message = md.get("reason", "")
-        return result
+        if not full and set(manifest) == set(scan.reports) and all(first_stale_layer(manifest[k], digests[k]) is None for k in scan.reports):
+            state = ledger.load_release_state()
+            if state is not None and state == release_state(settings, ledger, manifest, scan):
+                result.version = state["latest"]
+                result.path = settings.releases_dir / state["latest"] if state["latest"] else None
+                result.message = "nothing changed since the last build"
+                result.refused = {r["source_file"]: r["reason"] for r in scan.refused}
+                return result
+        return _build(full, settings, ledger, scan, manifest, digests, result)
     finally:
         lock.release()
+
+
+def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict, digests: dict, result: BuildResult) -> BuildResult:
+    dagster_home(settings)
+    from dagster import DagsterInstance
+
+    from .definitions import build_defs
+    from .io import clear_all, drop_report_outputs
+    from .jobs import keys_from
+    from .partitions import reports_partitions
+
+    defs = build_defs(settings)
+    instance = DagsterInstance.get()
+    ledger.save_release_state(None)  # whatever happens below, the next build looks again
+    if full:
+        clear_all(settings.assets_dir)
+    known = set(instance.get_dynamic_partitions(reports_partitions.name))
+    current = set(scan.reports)
+    for gone in sorted(known - current):
+        instance.delete_dynamic_partition(reports_partitions.name, gone)
+        drop_report_outputs(settings.assets_dir, gone)
+        ledger.clear_rejection(gone)
+        manifest.pop(gone, None)
+        result.removed.append(gone)
+    new_keys = sorted(current - known)
+    if new_keys:
+        instance.add_dynamic_partitions(reports_partitions.name, new_keys)
+    for key in sorted(current):
+        stale = "raw" if full or key in new_keys else first_stale_layer(manifest.get(key), digests[key])
+        if stale is not None:
+            result.reran_from[key] = stale
+    for key in list(manifest):
+        if key not in current:
+            manifest.pop(key)
+    job = defs.resolve_job_def("report_job")
+    order = instance.get_dynamic_partitions(reports_partitions.name)
+    t0 = time.perf_counter()
+    for layer in LAYERS:
+        group = [k for k, stale in result.reran_from.items() if stale == layer]
+        for keys in contiguous(group, order):
+            run = job.execute_in_process(instance=instance, **partitions_of_run(keys), asset_selection=keys_from(layer),
+                                         raise_on_error=False, run_config=QUIET)
+            if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
+                message = _failure_message(run) or "the run failed"
+                result.refused.update({k: message for k in keys})
+                continue
+            refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
+            for key in keys:
+                manifest[key] = digests[key]
+                if key not in refused:
+                    result.processed.append(key)
+                elif len(keys) == 1:
+                    result.refused[key] = _failure_message(run) or refused[key]["reason"]
+                else:
+                    # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
+                    alone = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
+                                                   raise_on_error=False, run_config=QUIET)
+                    result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+    for item in scan.refused:
+        result.refused[item["source_file"]] = item["reason"]
+    ledger.save_manifest(manifest)
+    result.report_seconds = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+    result.release_seconds = time.perf_counter() - t0
+    for evaluation in release_run.get_asset_check_evaluations():
+        if not evaluation.passed:
+            summary = evaluation.metadata.get("summary")
+            result.gate_failures.append(f"{evaluation.asset_key.to_user_string()}: {summary.value if summary else 'failed'}")
+    if not release_run.success and not result.gate_failures:
+        raise RuntimeError(_failure_message(release_run) or "the release run failed")
+    for mat in release_run.asset_materializations_for_node("release"):
+        if mat.asset_key.to_user_string() == "release":
+            md = {k: v.value for k, v in mat.metadata.items()}
+            result.published = bool(md.get("published"))
+            result.version = md.get("version") if md.get("version") != "none" else None
+            result.path = Path(md["path"]) if md.get("path") else None
+            result.message = md.get("reason", "")
+    if release_run.success:
+        ledger.save_release_state(release_state(settings, ledger, manifest, scan))
+    return result
 
 
 def _failure_message(run) -> str | None:

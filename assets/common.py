@@ -1,25 +1,62 @@
-"""What the per-report assets share: how a refused report fails its partition, and metadata
-previews for the UI."""
+"""What the per-report assets share: one run may hold many reports (partitions), each written
+to stage storage as soon as it is made; how a refused report is recorded; metadata previews."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
-from dagster import Failure, MetadataValue
+from dagster import AssetExecutionContext, Failure, MetadataValue
 
 from pipelines.errors import ReportRejected
 
-from .io import drop_report_outputs
+from .io import drop_report_outputs, store_partition
 from .resources import CgrSettings
 
 
 def refuse(cgr: CgrSettings, report_id: str, exc: ReportRejected) -> Failure:
     """A refused report: recorded for the release's rejected.json, its old outputs forgotten,
-    and the partition failed with the same message."""
+    and a Failure with the same message."""
     cgr.ledger.record_rejection(report_id, exc.source, exc.reason)
     drop_report_outputs(Path(cgr.data_dir) / "assets", report_id)
     return Failure(description=str(exc), metadata={"file": exc.source, "reason": exc.reason})
+
+
+def for_each_report(context: AssetExecutionContext, cgr: CgrSettings, work: Callable[[str], dict | None]) -> None:
+    """Run `work(report_id)` for every report of the run; it returns {asset: object} to store
+    (None: nothing to do, e.g. refused upstream) and may add per-partition metadata. A refused
+    report is recorded and skipped so the other reports of a batch go through (its partition's
+    materialisation says `refused`); alone in its run, it fails its partition with the reason."""
+    keys = context.partition_keys
+    root = Path(cgr.data_dir) / "assets"
+    for report_id in keys:
+        try:
+            outputs = work(report_id)
+        except ReportRejected as exc:
+            failure = refuse(cgr, report_id, exc)
+            if len(keys) == 1:
+                raise failure from None
+            context.log.warning(f"refused {report_id}: {exc}")
+            for key in context.selected_asset_keys:
+                context.add_asset_metadata({"refused": str(exc)}, asset_key=key, partition_key=report_id)
+            continue
+        if outputs is None:
+            for key in context.selected_asset_keys:
+                context.add_asset_metadata({"skipped": "refused in an earlier layer"}, asset_key=key, partition_key=report_id)
+            continue
+        for asset, obj in outputs.items():
+            store_partition(root, asset, report_id, obj)
+
+
+def partition_metadata(context: AssetExecutionContext, report_id: str, metadata: dict, asset: str | None = None) -> None:
+    """Metadata of one report's materialisation (each partition of a batch has its own)."""
+    if asset is None:
+        context.add_asset_metadata(metadata, partition_key=report_id)
+    else:
+        from dagster import AssetKey
+
+        context.add_asset_metadata(metadata, asset_key=AssetKey(asset), partition_key=report_id)
 
 
 def markdown_table(df: pd.DataFrame, columns: list[str], n: int = 5) -> str:

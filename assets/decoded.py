@@ -1,27 +1,30 @@
 """The decoded layer's asset: clean Simplified text and the repaired source-script text."""
 
-from dagster import AssetExecutionContext, MetadataValue, asset
+from collections.abc import Mapping
 
-from pipelines.decoded.stage import Decoded, decode
-from pipelines.errors import ReportRejected
-from pipelines.raw.stage import RawReport
+from dagster import AssetExecutionContext, BackfillPolicy, MetadataValue, asset
 
-from .common import refuse
+from pipelines.decoded.stage import decode
+
+from .common import for_each_report, partition_metadata
 from .partitions import reports_partitions
 from .resources import CgrSettings
 
 
-@asset(partitions_def=reports_partitions, group_name="decoded", description="Clean Simplified text and the repaired source-script text, with the encoding and repair counts.")
-def decoded_report(context: AssetExecutionContext, cgr: CgrSettings, raw_report: RawReport) -> Decoded:
-    try:
-        d = decode(raw_report)
-    except ReportRejected as exc:
-        raise refuse(cgr, context.partition_key, exc) from None
-    context.add_output_metadata({
-        "encoding": d.encoding, "script": d.script, "chars": len(d.text),
-        "repairs_pinyin": d.repairs_pinyin, "repairs_mojibake": d.repairs_mojibake,
-        "repairs_punctuation": d.repairs_punctuation, "repairs_dropped_lines": d.repairs_dropped_lines,
-        "unrecoverable_chars": d.unrecoverable_chars,
-        "preview": MetadataValue.md("```\n" + d.text[:400] + "\n```"),
-    })
-    return d
+@asset(partitions_def=reports_partitions, backfill_policy=BackfillPolicy.single_run(), group_name="decoded",
+       description="Clean Simplified text and the repaired source-script text, with the encoding and repair counts.")
+def decoded_report(context: AssetExecutionContext, cgr: CgrSettings, raw_report: Mapping):
+    def work(report_id: str) -> dict | None:
+        if report_id not in raw_report:
+            return None
+        d = decode(raw_report[report_id])
+        partition_metadata(context, report_id, {
+            "encoding": d.encoding, "script": d.script, "chars": len(d.text),
+            "repairs_pinyin": d.repairs_pinyin, "repairs_mojibake": d.repairs_mojibake,
+            "repairs_punctuation": d.repairs_punctuation, "repairs_dropped_lines": d.repairs_dropped_lines,
+            "unrecoverable_chars": d.unrecoverable_chars,
+            "preview": MetadataValue.md("```\n" + d.text[:400] + "\n```"),
+        })
+        return {"decoded_report": d}
+
+    for_each_report(context, cgr, work)

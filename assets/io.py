@@ -1,13 +1,17 @@
 """Stage storage: every per-report layer object (raw, decoded, segmented, extracted) is kept
-under CGR_DATA_DIR/assets/<asset>/<report_id>.pickle, so a later run reuses it; the combined
-tables are Parquet. Partitioned inputs always arrive as a dict keyed by report_id (also with
-one partition), and partitions with no stored output (refused reports) are skipped."""
+under CGR_DATA_DIR/assets/<asset>/<report_id>.pickle, so a later run reuses it; the dataset
+tables are staged under CGR_DATA_DIR/assets/tables/ by the validated asset. The per-report
+assets write each report's object as soon as it is made (a run may hold many reports), and
+partitioned inputs arrive as a read-on-access mapping keyed by report_id (also with one
+partition): nothing holds every report at once. Partitions with no stored output (refused
+reports) are absent from the mapping."""
 
 from __future__ import annotations
 
 import os
 import pickle
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +25,39 @@ def _atomic_write(path: Path, write) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write(tmp)
     os.replace(tmp, path)
+
+
+def store_partition(root: Path, asset: str, report_id: str, obj) -> None:
+    """One report's object of one per-report asset."""
+    _atomic_write(root / asset / f"{report_id}.pickle", lambda tmp: tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def staged_tables_dir(root: Path) -> Path:
+    """Where the validated asset writes the dataset tables (Parquet, CSV, tables.json)."""
+    return root / "tables"
+
+
+class Stored(Mapping):
+    """The stored objects of one per-report asset for some reports, unpickled when read."""
+
+    def __init__(self, root: Path, asset: str, keys):
+        self.folder = root / asset
+        self.keys_ = [k for k in keys if (self.folder / f"{k}.pickle").exists()]
+        self.present = set(self.keys_)
+
+    def __getitem__(self, key):
+        if key not in self.present:
+            raise KeyError(key)
+        return pickle.loads((self.folder / f"{key}.pickle").read_bytes())
+
+    def __contains__(self, key) -> bool:
+        return key in self.present
+
+    def __iter__(self):
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
 
 
 def drop_report_outputs(root: Path, report_id: str) -> None:
@@ -40,27 +77,19 @@ class StageIOManager(ConfigurableIOManager):
         return Path(self.base_dir) / asset / (f"{partition}.pickle" if partition else "all.parquet")
 
     def handle_output(self, context: OutputContext, obj) -> None:
-        if obj is None:
+        if obj is None:  # per-report assets and the staged tables write their own storage
             return
         asset = context.asset_key.path[-1]
-        partition = context.partition_key if context.has_partition_key else None
-        path = self._path(asset, partition)
-        if partition is not None:
-            _atomic_write(path, lambda tmp: tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)))
-        elif isinstance(obj, pd.DataFrame):
+        if context.has_asset_partitions:
+            raise TypeError(f"{asset}: a per-report asset stores its partitions itself (store_partition) and returns None")
+        if isinstance(obj, pd.DataFrame):
+            path = self._path(asset, None)
             _atomic_write(path, lambda tmp: obj.to_parquet(tmp, index=False))
             context.add_output_metadata({"rows": len(obj), "path": str(path)})
 
     def load_input(self, context: InputContext):
         asset = context.asset_key.path[-1]
         if context.has_asset_partitions:
-            out = {}
-            for key in context.asset_partition_keys:
-                path = self._path(asset, key)
-                if path.exists():
-                    out[key] = pickle.loads(path.read_bytes())
-            if context.has_partition_key:  # a per-report asset reading its own partition
-                return out.get(context.partition_key)
-            return out  # a combined asset reads every partition, as a dict even when there is one
+            return Stored(Path(self.base_dir), asset, context.asset_partition_keys)
         path = self._path(asset, None)
         return pd.read_parquet(path) if path.exists() else None

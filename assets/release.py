@@ -10,9 +10,11 @@ from filelock import FileLock, Timeout
 from pipelines import registry
 from pipelines.raw.stage import scan_reports
 from pipelines.release.stage import publish
+from pipelines.release.writer import ReleaseTables
 
 from .automation import FOLLOW_REPORTS
 from .common import markdown_table
+from .io import staged_tables_dir
 from .resources import CgrSettings
 
 TABLE_NAMES = list(registry.TABLES)
@@ -31,12 +33,14 @@ def gate_from_frame(df: pd.DataFrame) -> dict:
 
 @asset(
     group_name="release",
-    ins={**{name: AssetIn(name) for name in TABLE_NAMES}, "validation_results": AssetIn("validation_results")},
+    deps=TABLE_NAMES,
+    ins={"validation_results": AssetIn("validation_results")},
     description="A versioned, immutable release folder in CGR_RELEASES_DIR (published only when every gate passes and something changed).",
     automation_condition=FOLLOW_REPORTS,
 )
-def release(context: AssetExecutionContext, cgr: CgrSettings, reports, sentences, indicators, projects, project_mentions, validation_results) -> None:
-    tables = {"reports": reports, "sentences": sentences, "indicators": indicators, "projects": projects, "project_mentions": project_mentions}
+def release(context: AssetExecutionContext, cgr: CgrSettings, validation_results) -> None:
+    # the tables staged by the validated step are copied as written, never loaded whole
+    tables = ReleaseTables.from_staged(staged_tables_dir(Path(cgr.data_dir) / "assets"))
     gate = gate_from_frame(validation_results)
     scan = scan_reports(Path(cgr.reports_dir))
     rejected = scan.refused + cgr.ledger.load_rejections(list(scan.reports))

@@ -24,9 +24,10 @@ from dagster import (
 )
 from filelock import Timeout
 
-from pipelines.raw.ledger import first_stale_layer, layer_digests
+from pipelines.raw.ledger import LAYERS, first_stale_layer, input_digest, layer_digests
 from pipelines.raw.stage import scan_reports
 
+from .batches import contiguous, partition_tags
 from .io import drop_report_outputs
 from .jobs import keys_from, release_job, report_job
 from .partitions import reports_partitions
@@ -43,6 +44,12 @@ def _observe(path: Path) -> list:
         except FileNotFoundError:
             out += [None, None]
     return out
+
+
+def _cursor(text: str | None) -> dict:
+    """report id -> {"seen": size and mtime, "sha": input digest at that size and mtime}."""
+    data = json.loads(text) if text else {}
+    return {k: v if isinstance(v, dict) else {"seen": v, "sha": None} for k, v in data.items()}  # older cursors: sizes only
 
 
 @sensor(
@@ -67,25 +74,35 @@ def reports_folder_sensor(context: SensorEvaluationContext, cgr: CgrSettings):
 def _tick(context: SensorEvaluationContext, cgr: CgrSettings):
     ledger = cgr.ledger
     scan = scan_reports(Path(cgr.reports_dir))
-    previous = json.loads(context.cursor) if context.cursor else {}
-    observed = {k: _observe(p) for k, p in scan.reports.items()}
-    known = set(context.instance.get_dynamic_partitions(reports_partitions.name))
+    previous = _cursor(context.cursor)
+    cursor = {}
+    known = context.instance.get_dynamic_partitions(reports_partitions.name)
     manifest = ledger.load_manifest()
-    new_keys, runs, waiting = [], [], []
+    new_keys, stale_from, waiting = [], {}, []
     for key, path in sorted(scan.reports.items()):
-        digests = layer_digests(path)
+        seen = _observe(path)
+        before = previous.get(key, {})
+        # a file is hashed only when its size or mtime moved since the digest was taken
+        sha = before.get("sha") if before.get("seen") == seen and before.get("sha") else input_digest(path)
+        cursor[key] = {"seen": seen, "sha": sha}
+        digests = layer_digests(path, sha)
         stale = first_stale_layer(manifest.get(key), digests) if key in known else "raw"
         if stale is None:
             continue
-        if observed[key] != previous.get(key):
+        if seen != before.get("seen"):
             waiting.append(key)  # still being written, or first seen: look again next tick
             continue
         if key not in known:
             new_keys.append(key)
-        runs.append(RunRequest(job_name="report_job", partition_key=key, asset_selection=keys_from(stale),
-                               tags={"cgr/trigger": "reports_folder"}))
+        stale_from[key] = stale
         manifest[key] = digests
-    gone = sorted(known - set(scan.reports))
+    # one run per layer to rerun from and per run of neighbouring partitions (new ones are
+    # added after the known ones, in this order), not one run per report
+    order = list(known) + new_keys
+    runs = [RunRequest(job_name="report_job", asset_selection=keys_from(layer), tags={"cgr/trigger": "reports_folder", **partition_tags(keys)},
+                       partition_key=keys[0] if len(keys) == 1 else None)
+            for layer in LAYERS for keys in contiguous([k for k, s in stale_from.items() if s == layer], order)]
+    gone = sorted(set(known) - set(scan.reports))
     for key in gone:
         drop_report_outputs(Path(cgr.data_dir) / "assets", key)
         ledger.clear_rejection(key)
@@ -95,6 +112,7 @@ def _tick(context: SensorEvaluationContext, cgr: CgrSettings):
         runs.append(RunRequest(job_name="release_job", tags={"cgr/trigger": "reports_folder", "cgr/removed": ",".join(gone)[:200]}))
     if runs or gone:
         ledger.save_manifest(manifest)
+        ledger.save_release_state(None)
     requests = []
     if new_keys:
         requests.append(AddDynamicPartitionsRequest(reports_partitions.name, new_keys))
@@ -102,7 +120,7 @@ def _tick(context: SensorEvaluationContext, cgr: CgrSettings):
         requests.append(DeleteDynamicPartitionsRequest(reports_partitions.name, gone))
     if waiting:
         context.log.info(f"waiting for these files to stay unchanged for one more tick: {', '.join(waiting)}")
-    return SensorResult(run_requests=runs, dynamic_partitions_requests=requests, cursor=json.dumps(observed))
+    return SensorResult(run_requests=runs, dynamic_partitions_requests=requests, cursor=json.dumps(cursor))
 
 
 release_automation = AutomationConditionSensorDefinition(

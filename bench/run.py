@@ -2,12 +2,13 @@
 time, on a synthetic corpus made from the seeds (bench/corpus.py). Figures go to
 bench/results/<date>.json and a Markdown summary is printed.
 
-    python bench/run.py                     # default sizes (about 14 minutes on 2 cores)
-    python bench/run.py --quick             # small sizes for CI (under 2 minutes)
-    python bench/run.py --incremental 1000  # adding one report to N=1000 (about 25 minutes)
+    python bench/run.py                     # default sizes (N up to 1,000 builds, 10,000-report release)
+    python bench/run.py --quick             # small sizes for CI
+    python bench/run.py --incremental 1000  # only adding one report to N=1000
 
-Each per-report Dagster run costs about 1 s on 2 cores whatever N is (mostly the SQLite event
-log: some 45 events per run), so a full build at N=1000 alone takes about 20 minutes.
+The acceptance figures (core_vs_jieba, dagster_overhead_ratio, add_one_share_at_1000,
+noop_build_s, release_peak_rss_mb_1000, release_peak_rss_mb_10000) are written at the top
+level of the results file.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def throughput(n_reports: int) -> dict:
 
         tag("预热")
         resolve("预热")  # the gazetteer's one-off compile stays out of the extraction timing
+        d0 = decode(raws[0])  # and so do the rule files' one-off loads: one report end to end, untimed
+        extract(raws[0], d0, segment_report(paths[0].stem, d0))
         t_decode, decoded = _timed(lambda: [decode(r) for r in raws])
         t_segment, segmented = _timed(lambda: [segment_report(p.stem, d) for p, d in zip(paths, decoded)])
         t_extract, _ = _timed(lambda: [extract(r, d, s) for r, d, s in zip(raws, decoded, segmented)])
@@ -105,18 +108,12 @@ def incremental(n: int) -> dict:
     }
 
 
-RELEASE_AT_SCALE = r"""
-import hashlib, json, resource, sys, time
+REPLICATE = r"""
+import copy as copying, hashlib, pickle, sys
 from pathlib import Path
-import pandas as pd
 sys.path.insert(0, sys.argv[1])
 from bench.corpus import generate
-import copy as copying
-from pipelines.extracted.stage import Extracted
 from pipelines.local import layers_for_folder
-from pipelines.release.stage import publish
-from pipelines.validated.stage import combine
-from expectations.gate import run_gate
 
 n, tmp = int(sys.argv[2]), Path(sys.argv[3])
 generate(40, tmp / "corpus")
@@ -131,48 +128,118 @@ def copy(frame, rid, new):
             out[col] = out[col].str.replace(rid, new, regex=False)
     return out
 
-def copy_segmented(seg, rid, new):
-    out = copying.deepcopy(seg)
-    out.report_id = new
-    for s in out.sentences:
-        s.sentence_id = s.sentence_id.replace(rid, new)
-    return out
-
-E, S = {}, {}
+stage = tmp / "assets"
+for name in ("extracted_report_row", "extracted_indicators", "extracted_mentions", "segmented_report"):
+    (stage / name).mkdir(parents=True, exist_ok=True)
 for k in range(n):
     rid = base[k % len(base)]
     new = f"r{k:05d}"
     x = extracted[rid]
     # a distinct file per copy, as a real corpus has
     report = dict(x.report, report_id=new, source_file=new + ".txt", source_sha256=hashlib.sha256(new.encode()).hexdigest())
-    E[new] = Extracted(report, copy(x.indicators, rid, new), copy(x.mentions, rid, new))
-    S[new] = copy_segmented(segmented[rid], rid, new)
-rss_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seg = copying.deepcopy(segmented[rid])
+    seg.report_id = new
+    for s in seg.sentences:
+        s.sentence_id = s.sentence_id.replace(rid, new)
+    for name, obj in (("extracted_report_row", report), ("extracted_indicators", copy(x.indicators, rid, new)),
+                      ("extracted_mentions", copy(x.mentions, rid, new)), ("segmented_report", seg)):
+        (stage / name / f"{new}.pickle").write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+"""
+
+#: the release step as the pipeline runs it (assets/validated.py, assets/release.py) on the
+#: per-report objects in stage storage: tables streamed to a staged folder, gates on the
+#: columns they read, the staged files copied into the release
+RELEASE_AT_SCALE = r"""
+import json, pickle, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from pipelines.extracted.stage import Extracted
+from pipelines.release.stage import publish
+from pipelines.release.writer import ReleaseTables, write_tables
+from pipelines.validated.stage import table_batches
+from expectations.gate import load_for_gates, run_gate
+
+tmp = Path(sys.argv[2])
+stage = tmp / "assets"
+keys = sorted(p.stem for p in (stage / "extracted_report_row").glob("*.pickle"))
+read = lambda name, k: pickle.loads((stage / name / f"{k}.pickle").read_bytes())
+
+def load(ks):
+    return ({k: Extracted(read("extracted_report_row", k), read("extracted_indicators", k), read("extracted_mentions", k)) for k in ks},
+            {k: read("segmented_report", k) for k in ks})
+
 t0 = time.perf_counter()
-tables = combine(E, S)
-del E, S
+written = write_tables(stage / "tables", table_batches(keys, load), staged=True)
 t1 = time.perf_counter()
+tables = load_for_gates(stage / "tables")
 gates = {name: run_gate(name, tables[name], tables) for name in tables}
+del tables
 t2 = time.perf_counter()
 gate = {"passed": all(g.passed for g in gates.values()), "tables": [g.to_json() for g in gates.values()]}
-result = publish(tables, gate, [], tmp / "releases")
+result = publish(ReleaseTables.from_staged(stage / "tables"), gate, [], tmp / "releases")
 t3 = time.perf_counter()
-print(json.dumps({"reports": n, "rows": {k: len(v) for k, v in tables.items()}, "combine_s": round(t1 - t0, 2), "gate_s": round(t2 - t1, 2),
+print(json.dumps({"reports": len(keys), "rows": {k: w.rows for k, w in written.items()}, "combine_s": round(t1 - t0, 2), "gate_s": round(t2 - t1, 2),
                   "publish_s": round(t3 - t2, 2), "release_build_s": round(t3 - t0, 2), "gate_passed": gate["passed"],
-                  "published": result.version, "peak_rss_mb_inputs_in_memory": round(rss_inputs / 1024),
+                  "published": result.version, "jieba_loaded": "jieba" in sys.modules,
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                   "gate_failures": [f.describe()[:200] for g in gates.values() for f in g.failures]}))
 """
 
 
 def release_at_scale(n: int) -> dict:
-    """The release step (combine, gates, publish) for N reports' worth of per-report frames,
-    replicated from 40 processed synthetic reports, in a fresh process for a clean peak RSS."""
+    """The release step (stream the tables, gates, publish) for N reports' per-report objects,
+    replicated from 40 processed synthetic reports into stage storage by another process; the
+    release runs in a fresh process for a clean peak RSS."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, "-c", RELEASE_AT_SCALE, str(ROOT), str(n), tmp], capture_output=True, text=True, cwd=ROOT)
+        rep = subprocess.run([sys.executable, "-c", REPLICATE, str(ROOT), str(n), tmp], capture_output=True, text=True, cwd=ROOT)
+        if rep.returncode != 0:
+            return {"reports": n, "error": rep.stderr.strip().splitlines()[-1] if rep.stderr.strip() else f"exit {rep.returncode}"}
+        out = subprocess.run([sys.executable, "-c", RELEASE_AT_SCALE, str(ROOT), tmp], capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         return {"reports": n, "error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def dagster_overhead(n: int) -> dict:
+    """Adding n reports: the report runs of `cgr build` against the same layers without Dagster
+    (pipelines.local, same process, dictionaries already loaded); the overhead per unit of work."""
+    from assets.build import build
+    from pipelines.local import layers_for_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        paths = generate(n, root / "reports")
+        layers_for_folder(root / "reports")  # warm: dictionaries and rules loaded once, as in a long build
+        t_work, _ = _timed(lambda: layers_for_folder(root / "reports"))
+        os.environ.update(CGR_REPORTS_DIR=str(root / "reports"), CGR_DATA_DIR=str(root / "data"), CGR_RELEASES_DIR=str(root / "releases"))
+        t_build, res = _timed(lambda: build(log=lambda *a: None))
+        from dagster import DagsterInstance
+
+        instance = DagsterInstance.get()
+        records = instance.get_run_records()
+        events = sum(len(instance.all_logs(r.dagster_run.run_id)) for r in records if r.dagster_run.job_name == "report_job")
+        runs = sum(r.dagster_run.job_name == "report_job" for r in records)
+    return {"reports": len(paths), "work_without_dagster_s": round(t_work, 2), "report_runs_s": round(res.report_seconds, 2),
+            "release_run_s": round(res.release_seconds, 2), "build_s": round(t_build, 2), "report_runs": runs, "report_run_events": events,
+            "dagster_overhead_ratio": round((res.report_seconds - t_work) / t_work, 3)}
+
+
+def noop_build() -> dict:
+    """`cgr build` twice on the seeds: the second, with nothing changed, in a fresh process (wall
+    time of the command, imports included) and the runs it started."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        env = dict(os.environ, CGR_REPORTS_DIR=str(ROOT / "seeds"), CGR_DATA_DIR=str(root / "data"), CGR_RELEASES_DIR=str(root / "releases"),
+                   PYTHONPATH=str(ROOT))
+        cmd = [sys.executable, "-m", "assets.cli", "build"]
+        subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, check=True)
+        count = ("import os, sys; os.environ['DAGSTER_HOME'] = sys.argv[1]\n"
+                 "from dagster import DagsterInstance; print(len(DagsterInstance.get().get_run_records()))")
+        runs = lambda: int(subprocess.run([sys.executable, "-c", count, str(root / "data" / "dagster_home")], capture_output=True, text=True).stdout)
+        before = runs()
+        t, out = _timed(lambda: subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=True))
+        started = runs() - before
+    return {"seconds": round(t, 2), "runs_started": started, "output": out.stdout.strip().splitlines()[-1]}
 
 
 def markdown(result: dict) -> str:
@@ -191,14 +258,34 @@ def markdown(result: dict) -> str:
             continue
         lines.append(f"| {r['n']} | {r['full_build_s']} | {r['add_one_s']} | {r['ratio_to_full']} | {r['add_one_report_run_s']} | "
                      f"{r['add_one_release_s']} | {r['partitions_executed']} | {r['release_rows_rewritten']:,} |")
-    s = result["release_at_scale"]
-    lines += ["", f"Release build at {s['reports']:,} reports: " + (
-        f"{s['release_build_s']} s (combine {s['combine_s']}, gates {s['gate_s']}, publish {s['publish_s']}), "
-        f"peak RSS {s['peak_rss_mb']} MB ({s['peak_rss_mb_inputs_in_memory']} MB with only the inputs in memory); "
-        f"rows {s['rows']}" if "error" not in s else f"failed: {s['error']}")]
+    for s in result["release_at_scale"]:
+        lines += ["", f"Release step at {s['reports']:,} reports: " + (
+            f"{s['release_build_s']} s (tables {s['combine_s']}, gates {s['gate_s']}, publish {s['publish_s']}), "
+            f"peak RSS {s['peak_rss_mb']} MB; rows {s['rows']}" if "error" not in s else f"failed: {s['error']}")]
+    o = result.get("dagster_overhead")
+    if o:
+        lines += ["", f"Adding {o['reports']} reports: report runs {o['report_runs_s']} s against {o['work_without_dagster_s']} s of the same work "
+                  f"without Dagster (overhead ratio {o['dagster_overhead_ratio']}; {o['report_runs']} run(s), {o['report_run_events']} events)"]
+    nb = result.get("noop_build")
+    if nb:
+        lines += [f"No-op `cgr build`: {nb['seconds']} s, {nb['runs_started']} run(s) started"]
     if result.get("drop_to_release"):
         lines.append(f"Drop-to-release with `dagster dev` running: {result['drop_to_release']['seconds']} s")
     return "\n".join(lines)
+
+
+def headline(result: dict) -> dict:
+    """The acceptance figures of issue 19, at the top level of the results file."""
+    inc = {r["n"]: r for r in result.get("incremental", []) if "error" not in r}
+    scale = {r["reports"]: r for r in result.get("release_at_scale", []) if "error" not in r}
+    return {
+        "core_vs_jieba": result["throughput"]["core_vs_jieba"],
+        "dagster_overhead_ratio": result.get("dagster_overhead", {}).get("dagster_overhead_ratio"),
+        "add_one_share_at_1000": inc[1000]["ratio_to_full"] if 1000 in inc else None,
+        "noop_build_s": result.get("noop_build", {}).get("seconds"),
+        "release_peak_rss_mb_1000": scale[1000]["peak_rss_mb"] if 1000 in scale else None,
+        "release_peak_rss_mb_10000": scale[10_000]["peak_rss_mb"] if 10_000 in scale else None,
+    }
 
 
 def main() -> None:
@@ -216,23 +303,31 @@ def main() -> None:
         (RESULTS / name).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         print(json.dumps(result["incremental"], indent=2))
         return
-    sizes = {"throughput": 10, "incremental": [10], "scale": 1000} if args.quick else {"throughput": 60, "incremental": [10, 100, 200], "scale": 10_000}
+    sizes = ({"throughput": 10, "overhead": 10, "incremental": [10], "scale": [200, 1000]} if args.quick else
+             {"throughput": 60, "overhead": 100, "incremental": [10, 100, 1000], "scale": [1000, 10_000]})
     started = time.perf_counter()
     result = {"date": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), "quick": args.quick,
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
     print("throughput...", file=sys.stderr)
     result["throughput"] = throughput(sizes["throughput"])
+    print(f"dagster overhead adding {sizes['overhead']} reports...", file=sys.stderr)
+    result["dagster_overhead"] = dagster_overhead(sizes["overhead"])
+    print("no-op build...", file=sys.stderr)
+    result["noop_build"] = noop_build()
     result["incremental"] = []
     for n in sizes["incremental"]:
         print(f"incremental at N={n}...", file=sys.stderr)
         result["incremental"].append(incremental(n))
-    print(f"release at {sizes['scale']} reports...", file=sys.stderr)
-    result["release_at_scale"] = release_at_scale(sizes["scale"])
+    result["release_at_scale"] = []
+    for n in sizes["scale"]:
+        print(f"release at {n} reports...", file=sys.stderr)
+        result["release_at_scale"].append(release_at_scale(n))
     if not args.quick:
         print("drop to release...", file=sys.stderr)
         from bench.drop_to_release import measure
 
         result["drop_to_release"] = measure()
+    result.update(headline(result))
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
     result["peak_rss_mb_bench_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,6 +126,57 @@ def prepare(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd
         else:
             df["year_distance"] = pd.array([None] * len(df), dtype="Float64")
     return df
+
+
+#: columns prepare() reads to derive its columns, per table, and the derived columns it adds
+PREPARE_READS = {"indicators": {"indicators": ["report_id", "year"], "reports": ["report_id", "review_year", "plan_year"]}}
+PREPARE_ADDS = {"indicators": ["year_distance"]}
+NULLNESS_ONLY = "expect_column_values_to_not_be_null"
+
+
+def columns_read() -> dict[str, dict[str, bool]]:
+    """table -> {column: whether its values matter (False: only whether it is null)} for every
+    column an expectation, a foreign key's value set or prepare() reads. Columns nobody reads
+    (sentence texts, token lists) stay on disk."""
+    from pipelines import registry
+
+    reads: dict[str, dict[str, bool]] = {name: {} for name in registry.TABLES}
+
+    def need(table: str, column: str, values: bool) -> None:
+        if column in registry.TABLES[table].columns:
+            reads[table][column] = reads[table].get(column, False) or values
+
+    for name, t in registry.TABLES.items():
+        for spec in registry_specs(name, {}) + load_suite(name)["expectations"]:
+            kw = spec["kwargs"]
+            for column in ([kw["column"]] if "column" in kw else []) + list(kw.get("column_list", [])):
+                need(name, column, spec["type"] != NULLNESS_ONLY)
+            for word in re.findall(r"[A-Za-z_]\w*", kw.get("row_condition") or ""):
+                need(name, word, True)
+        for _column, ref_table, ref_column in t.foreign_keys:
+            need(ref_table, ref_column, True)
+        for table, columns in PREPARE_READS.get(name, {}).items():
+            for column in columns:
+                need(table, column, True)
+    return reads
+
+
+def load_for_gates(folder: Path) -> dict[str, pd.DataFrame]:
+    """The tables written by write_tables into `folder`, each with only the columns the gates
+    read: a column read only for nulls arrives as True / None (same nulls, no text)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    out = {}
+    for name, columns in columns_read().items():
+        path = folder / f"{name}.parquet"
+        values = [c for c, v in columns.items() if v]
+        df = pd.read_parquet(path, columns=values) if values else pd.DataFrame(index=range(pq.ParquetFile(path).metadata.num_rows))
+        for column in (c for c, v in columns.items() if not v):
+            valid = pc.is_valid(pq.read_table(path, columns=[column]).column(column)).to_numpy(zero_copy_only=False)
+            df[column] = pd.Series(valid, dtype=object).where(valid, None)
+        out[name] = df
+    return out
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:

@@ -60,13 +60,30 @@ def input_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def layer_digests(path: Path) -> dict[str, str]:
+def layer_digests(path: Path, input_sha: str | None = None) -> dict[str, str]:
     """What a report's layers were last run with: the raw layer's inputs and code, then each
-    later layer's code (its input is the layer before it)."""
+    later layer's code (its input is the layer before it). `input_sha`: the file's
+    input_digest when the caller knows it is current (the sensor keeps it with size and mtime)."""
     fps = layer_fingerprints()
     digests = {layer: fps[layer] for layer in LAYERS}
-    digests["raw"] = hashlib.sha256((fps["raw"] + input_digest(path)).encode()).hexdigest()
+    digests["raw"] = hashlib.sha256((fps["raw"] + (input_sha or input_digest(path))).encode()).hexdigest()
     return digests
+
+
+#: what the tables, gates and release are made by besides the reports (release code, gate suites)
+RELEASE_CODE = ("validated", "release", "registry.py", "../expectations")
+
+
+@lru_cache(maxsize=1)
+def release_code_fingerprint() -> str:
+    h = hashlib.sha256()
+    for name in RELEASE_CODE:
+        root = PIPELINES / name
+        for p in sorted(root.rglob("*") if root.is_dir() else [root]):
+            if p.is_file() and p.suffix in (".py", ".json", ".yaml"):
+                h.update(str(p.relative_to(PIPELINES.parent)).encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def first_stale_layer(recorded: dict | str | None, current: dict[str, str]) -> str | None:
@@ -115,6 +132,22 @@ class Ledger:
             if path.exists():
                 out.append(json.loads(path.read_text(encoding="utf-8")))
         return out
+
+    @property
+    def release_state_path(self) -> Path:
+        return self.data_dir / "release_state.json"
+
+    def load_release_state(self) -> dict | None:
+        """What the last release run that passed its gates was made from (see assets/build.py)."""
+        path = self.release_state_path
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def save_release_state(self, state: dict | None) -> None:
+        if state is None:
+            self.release_state_path.unlink(missing_ok=True)
+        else:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.release_state_path, json.dumps(state, indent=2, sort_keys=True))
 
     def build_lock(self) -> FileLock:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -59,11 +59,19 @@ class WrittenTable:
     csv_sha256: str
 
 
-class TableFiles:
-    """`<table>.parquet` and `<table>.csv` of one registry table, appended batch by batch."""
+def relaxed_schema(schema: pa.Schema) -> pa.Schema:
+    """The same schema with every field nullable: a staged table keeps a null in a required
+    column for the gate to report, instead of failing the write."""
+    return pa.schema([f.with_nullable(True) for f in schema], metadata=schema.metadata)
 
-    def __init__(self, folder: Path, table: registry.Table):
+
+class TableFiles:
+    """`<table>.parquet` and `<table>.csv` of one registry table, appended batch by batch
+    (`relaxed`: every column nullable, for a staged folder)."""
+
+    def __init__(self, folder: Path, table: registry.Table, relaxed: bool = False):
         self.table, self.folder, self.rows = table, folder, 0
+        self.schema = relaxed_schema(registry.arrow_schema(table)) if relaxed else registry.arrow_schema(table)
         self.parquet: pq.ParquetWriter | None = None  # opened on the first rows (their pandas metadata)
         self.csv = open(folder / f"{table.name}.csv", "wb")
         self.sha = hashlib.sha256()
@@ -77,7 +85,7 @@ class TableFiles:
         if df is None or not len(df):
             return
         df = registry.conform(df, self.table)
-        arrow = pa.Table.from_pandas(df, schema=registry.arrow_schema(self.table), preserve_index=False)
+        arrow = pa.Table.from_pandas(df, schema=self.schema, preserve_index=False)
         if self.parquet is None:
             self.parquet = pq.ParquetWriter(self.folder / f"{self.table.name}.parquet", arrow.schema, compression="zstd")
         self.parquet.write_table(arrow)
@@ -88,28 +96,28 @@ class TableFiles:
         self.csv.close()
         if self.parquet is None:  # no rows: the schema alone
             try:
-                empty = registry.to_arrow(registry.empty_frame(self.table), self.table)
+                empty = pa.Table.from_pandas(registry.empty_frame(self.table), schema=self.schema, preserve_index=False)
             except (pa.ArrowException, TypeError, ValueError):  # a list column cannot come from an empty frame
-                empty = registry.arrow_schema(self.table).empty_table()
+                empty = self.schema.empty_table()
             pq.write_table(empty, self.folder / f"{self.table.name}.parquet", compression="zstd")
         else:
             self.parquet.close()
         return WrittenTable(self.table.name, self.rows, self.sha.hexdigest())
 
 
-def write_tables(folder: Path, batches: Iterable[dict[str, pd.DataFrame]], record: bool = False) -> dict[str, WrittenTable]:
+def write_tables(folder: Path, batches: Iterable[dict[str, pd.DataFrame]], staged: bool = False) -> dict[str, WrittenTable]:
     """Every registry table into `folder` from batches in order (a batch holds some tables' next
-    rows); a table no batch names is written empty. `record`: keep rows and digests in
-    tables.json (a staged folder that a release copies later)."""
+    rows); a table no batch names is written empty. `staged`: a folder the gates read and a
+    release copies later: every column nullable, rows and digests kept in tables.json."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {name: TableFiles(folder, table) for name, table in registry.TABLES.items()}
+    files = {name: TableFiles(folder, table, relaxed=staged) for name, table in registry.TABLES.items()}
     try:
         for batch in batches:
             for name, df in batch.items():
                 files[name].append(df)
     finally:
         written = {name: f.close() for name, f in files.items()}
-    if record:
+    if staged:
         (folder / WRITTEN).write_text(json.dumps({n: asdict(w) for n, w in written.items()}, indent=2), encoding="utf-8")
     return written
 
@@ -147,10 +155,20 @@ class ReleaseTables:
         if self.staged is None:
             return write_tables(out, self.batches())
         recorded = json.loads((self.staged / WRITTEN).read_text(encoding="utf-8"))
-        for name in registry.TABLES:
-            for fmt in ("parquet", "csv"):
-                shutil.copyfile(self.staged / f"{name}.{fmt}", out / f"{name}.{fmt}")
+        for name, table in registry.TABLES.items():
+            shutil.copyfile(self.staged / f"{name}.csv", out / f"{name}.csv")
+            restrict(self.staged / f"{name}.parquet", out / f"{name}.parquet", table)
         return {name: WrittenTable(**recorded[name]) for name in registry.TABLES}
+
+
+def restrict(src: Path, dst: Path, table: registry.Table) -> None:
+    """A staged table's Parquet with the registry's required columns, row group by row group
+    (a gated table has no null there; a cast would refuse one)."""
+    staged = pq.ParquetFile(src)
+    schema = pa.schema(list(registry.arrow_schema(table)), metadata=staged.schema_arrow.metadata)
+    with pq.ParquetWriter(dst, schema, compression="zstd") as writer:
+        for i in range(staged.num_row_groups):
+            writer.write_table(staged.read_row_group(i).cast(schema))
 
 
 def key_hashes(path: Path, key: list[str]) -> "pd.Series":

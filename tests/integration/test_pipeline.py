@@ -158,15 +158,22 @@ def test_one_bad_row_blocks_the_release(workspace, monkeypatch, corrupt):
     """Each blocking gate, fed one bad row: nothing is published and the failure names the
     expectation, the table and column, and the bad value."""
     import assets.validated as validated
+    from pipelines.raw.ledger import Ledger
 
-    real = validated.combine
+    real = validated.table_batches
     seen = {}
 
-    def combine_with_a_bad_row(*args, **kwargs):
-        tables, seen["expectation"], seen["where"], seen["value"] = corrupt(real(*args, **kwargs))
-        return tables
+    def batches_with_a_bad_row(*args, **kwargs):
+        tables = {}
+        for batch in real(*args, **kwargs):
+            for name, df in batch.items():
+                tables[name] = pd.concat([tables[name], df], ignore_index=True) if name in tables else df
+        tables, seen["expectation"], seen["where"], seen["value"] = corrupt(tables)
+        yield tables
 
-    monkeypatch.setattr(validated, "combine", combine_with_a_bad_row)
+    monkeypatch.setattr(validated, "table_batches", batches_with_a_bad_row)
+    # the inputs did not change, so a build would return at once: make it run the release step
+    Ledger(workspace["root"] / "data").save_release_state(None)
     releases = workspace["releases"]
     index_before = (releases / "index.json").read_text()
     folders_before = sorted(p.name for p in releases.iterdir())
