@@ -242,6 +242,10 @@ def test_a_changed_column_gives_a_major(workspace, monkeypatch):
     table = registry.TABLES["reports"]
     fields = tuple(dataclasses.replace(f, type="number") if f.name == "n_chars" else f for f in table.fields)
     monkeypatch.setitem(registry.TABLES, "reports", dataclasses.replace(table, fields=fields))
+    # an edit to registry.py changes the release code's fingerprint, so the build does not return at once
+    import pipelines.raw.ledger as ledger
+
+    monkeypatch.setattr(ledger, "release_code_fingerprint", lambda: "registry.py edited")
     result = workspace["build"](log=lambda *a: None)
     assert result.ok and result.published and result.version == "v2.0.0", result
     assert pq.read_schema(workspace["releases"] / "v2.0.0" / "reports.parquet").field("n_chars").type == "double"
@@ -258,14 +262,15 @@ source, releases, kill = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "k
 tables = {n: pd.read_parquet(source / f"{n}.parquet") for n in registry.TABLES}
 tables["indicators"] = tables["indicators"].iloc[:-1]  # new content: a PATCH is due
 gate = json.loads((source / "validation.json").read_text(encoding="utf-8"))
-real = publish.pq.write_table
+import pipelines.release.writer as writer
+real = writer.TableFiles.append
 
-def write_then_die(*args, **kwargs):
-    real(*args, **kwargs)
+def append_then_die(self, df):
+    real(self, df)
     if kill:
-        os.kill(os.getpid(), signal.SIGKILL)  # after the first file, mid-release
+        os.kill(os.getpid(), signal.SIGKILL)  # after the first table's rows, mid-release
 
-publish.pq.write_table = write_then_die
+writer.TableFiles.append = append_then_die
 print(publish.publish(tables, gate, [], releases).version)
 """
 
