@@ -99,9 +99,14 @@ class ReportRules(_Strict):
     report_type: list[_ReportTypeRule]
     review_year: list[str]
     plan_year: list[str]
+    review_this_year: list[str]
+    plan_this_year: list[str]
+    review_last_year: list[str]
     published_date: list[str]
+    url_date: str
     outlet: list[str]
     authors: list[str]
+    zone: str
     limits: dict[str, int]
 
 
