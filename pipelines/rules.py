@@ -46,6 +46,7 @@ class IndicatorRules(_Strict):
     colon_ratio_before: list[str]
     target_cues: list[str]
     review_target_cues: list[str]
+    kind_cues: dict[str, list[str]]
     metric_trim_start: list[str]
     metric_trim_end: list[str]
     limits: dict[str, int]

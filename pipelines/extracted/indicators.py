@@ -149,18 +149,38 @@ def _year_in(text: str) -> int | None:
     return years[-1] if years else None
 
 
-def _kind_and_year(sentence: Sentence, sentence_before: str, clause_before: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
-    """`sentence_before`: the sentence's text up to the number; `clause_before`: the clause's."""
-    if sentence.part == "plan":
-        kind = "target"
-    elif sentence.part == "review":
-        review_cue = any_match(_rule("review_target_cues"), clause)
-        kind = "target" if review_cue and not re.search(r"(完成|实现|达到|建成)", clause_before[-8:]) else "actual"
-    elif any_match(_rule("target_cues"), clause) or (ctx.plan_year and not ctx.review_year):
-        kind = "target"
-    else:
-        kind = "actual"
+def _local_kind(window: str, part: str | None) -> str | None:
+    """`target` or `actual` from the words between the previous number and this one: the comma
+    piece that holds the number first (a target word there wins), then the pieces before it.
+    Inside a review or plan part only the strong words of the other kind count."""
+    target = _rule("kind_cues.target") + (_rule("kind_cues.target_weak") if part != "review" else ())
+    actual = _rule("kind_cues.actual") + (_rule("kind_cues.actual_weak") if part != "plan" else ())
+    for piece in reversed(PIECE_BREAK.split(window)):
+        if any_match(target, piece):
+            return "target"
+        if any_match(actual, piece):
+            return "actual"
+    return None
+
+
+def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
+    """`sentence_before`: the sentence's text up to the number; `window`: the text since the
+    previous number of the clause (or the clause's start)."""
     explicit = _year_in(sentence_before)
+    kind = _local_kind(window, sentence.part)
+    if kind is None and explicit and ctx.plan_year and explicit < ctx.plan_year:
+        kind = "actual"  # a year before the one the report plans is a result (2021年…增长12%)
+    if kind is None and explicit and ctx.plan_year and ctx.review_year and explicit == ctx.plan_year > ctx.review_year:
+        kind = "target"
+    if kind is None:
+        if sentence.part == "plan":
+            kind = "target"
+        elif sentence.part == "review":
+            kind = "actual"
+        elif any_match(_rule("target_cues"), clause) or (ctx.plan_year and not ctx.review_year):
+            kind = "target"
+        else:
+            kind = "actual"
     if explicit:
         year = explicit
     elif "去年" in sentence_before:
@@ -214,15 +234,17 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 taken.update(range(cm.start(), cm.end()))
                 parts = colon_ratio_parts(clean, cm)
                 for i, j, value in parts or []:
-                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:i], clean, ctx)
+                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:cm.start()], clean, ctx)
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
                         "district": ctx.district, "year": year, "kind": kind, "metric": trim_metric(_local(clean[: cm.start()])),
                         "measure": "share", "value": value, "value_max": None, "unit": "%", "qualifier": None,
                         "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
                     })
+            previous_end = 0  # end of the previous number in the clause: the kind window starts there
             for m in NUMBER.finditer(clean):
                 i, j = m.start(), m.end()
+                window_start, previous_end = previous_end, j
                 if i in taken:
                     continue
                 before, after = clean[:i], clean[j:]
@@ -252,7 +274,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 measure, sign = ("rank", 1) if rank else _measure(local, category, written, value)
                 qualifier = _qualifier(before, more, after_unit)
                 sentence_before = sentence_prefix + before
-                kind, year = _kind_and_year(sentence, sentence_before, before, clean, ctx)
+                kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx)
 
                 names = _fenbie_names(before)
                 if names:

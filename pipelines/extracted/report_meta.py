@@ -67,6 +67,14 @@ def infer_years(seg: Segmented, published: tuple[int, int | None] | None = None,
         year, month = published
         plan_year = year + 1 if month is not None and month >= 11 else year
     year_re = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年(?!代)")
+    if review_year is None and report_type in ("news", "other"):
+        # news reports what happened in the year it appeared, or the year its opening names
+        if published_year is not None:
+            review_year = published_year
+        else:
+            opening = heads + body[:1]
+            years = Counter(int(y) for t in opening for y in year_re.findall(t))
+            review_year = years.most_common(1)[0][0] if years else None
     if review_year is None:
         years = Counter(int(y) for s in seg.sentences if s.part == "review" and s.block == "body" for y in year_re.findall(s.text))
         review_year = years.most_common(1)[0][0] if years else None
@@ -85,8 +93,6 @@ def infer_years(seg: Segmented, published: tuple[int, int | None] | None = None,
         # a work report, plan report or work conference reviews the year before the one it plans
         review_year = review_year or (plan_year - 1 if plan_year else None)
         plan_year = plan_year or (review_year + 1 if review_year else None)
-    elif review_year is None and published_year is not None and report_type in ("news", "other"):
-        review_year = published_year  # news reports what happened in the year it appeared
     if review_year and plan_year and plan_year < review_year:
         plan_year = None
     return review_year, plan_year
