@@ -49,6 +49,7 @@ class IndicatorRules(_Strict):
     kind_cues: dict[str, list[str]]
     metric_trim_start: list[str]
     metric_trim_end: list[str]
+    metric_tail_stop: list[str]
     limits: dict[str, int]
 
 
@@ -141,12 +142,28 @@ class RuleFileError(ValueError):
     """A rule file that does not fit its model; the message names the file and the key."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML keeps the last of two equal keys without a word: here a repeated key is an error."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise RuleFileError(f"line {key_node.start_mark.line + 1}: the key {key!r} is written twice")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict[str, Any]:
     model, _layer = FILES[name]
     path = DATA / name
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        try:
+            data = yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        except RuleFileError as exc:
+            raise RuleFileError(f"{path}: {exc}") from None
     if model is not None:
         try:
             model.model_validate(data)

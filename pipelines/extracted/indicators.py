@@ -18,7 +18,9 @@ YEAR_MENTION = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年")
 PIECE_BREAK = re.compile(r"[,，:：、;；]")
 HAN_RUN = re.compile(f"^[{HAN_BASIC}“”·A-Za-z0-9]+")
 #: `7.4:57.4:35.2`: parts of a whole written as a colon ratio (not a time: parts may be decimals)
-COLON_RATIO = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[:：]\d+(?:\.\d+)?)+(?![0-9.])")
+COLON_RATIO = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?)+(?![0-9.])")
+#: `4.4、0.4和3.7个百分点`, `1.74个、3.22个、4.0个百分点`: numbers of one list share the last unit
+LIST_NEXT = re.compile(r"^(个)?(?:、|和|及|与|以及)(\d+(?:\.\d+)?)")
 
 
 @dataclass
@@ -87,6 +89,25 @@ def parse_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | No
     return best[1] if best else None
 
 
+def _list_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | None:
+    """The unit of a list item written without its own (`4.4、0.4和3.7个百分点`: 4.4 and 0.4 take
+    个百分点; `1.74个、3.22个百分点`: 个 abbreviates it). Consumes only the item's own 个."""
+    m = LIST_NEXT.match(after)
+    if not m:
+        return None
+    rest = after[m.end():]
+    while (n := LIST_NEXT.match(rest)) is not None:
+        rest = rest[n.end():]
+    last = parse_unit(rest)
+    if last is None or last[2] is None or last[1] is not None:
+        return None
+    written, mult, form, more, _used = last
+    own = m.group(1) or ""
+    if own and not form.startswith(own):
+        return None
+    return written, mult, form, more, len(own)
+
+
 def _in_short_quote(clean: str, i: int, j: int) -> bool:
     open_pos = clean.rfind("“", 0, i)
     if open_pos < 0 or clean.rfind("”", open_pos, i) >= 0:
@@ -101,8 +122,28 @@ def _local(before: str) -> str:
     return parts[-1] if parts else ""
 
 
+def noun_after(after_unit: str) -> str:
+    """What a count names when the words before it do not (`2个精品示范村`, `等42个新建项目3月底前`)."""
+    tail = re.split(r"[,，:：、;；。!！?？(（]", after_unit)[0]
+    tail = re.sub(r"^(以上|及以上|左右|以内|以下|余|多)", "", tail)
+    noun = HAN_RUN.match(tail)
+    phrase = re.split(r"[0-9]+(?![0-9.]*[A-Za-z])", noun.group(0))[0] if noun else ""  # 5G stays
+    cut = len(phrase)
+    for stop in load_yaml(RULES)["metric_tail_stop"]:
+        k = phrase.find(stop, 2)
+        if k >= 2:
+            cut = min(cut, k)
+    return trim_metric(phrase[:cut])
+
+
 def trim_metric(phrase: str) -> str:
-    phrase = phrase.strip("“”\"' ")
+    # quotes around a part of the name are layout, not the name (新增“四上”企业 -> 新增四上企业)
+    phrase = re.sub(r"[“”\"‘’']", "", phrase).strip()
+    # a completion verb inside the phrase is not the thing measured (农林牧渔业实现总产值)
+    phrase = re.sub(r"(?<=.)(实现|完成)(?=.)", "", phrase)
+    # a list before the measured thing is not the thing (阳光国际等亿元楼宇 -> 亿元楼宇)
+    if "等" in phrase[1:] and len(phrase.rsplit("等", 1)[1]) >= 2:
+        phrase = phrase.rsplit("等", 1)[1]
     for _ in range(3):
         for p in _rule("metric_trim_start"):
             phrase = p.sub("", phrase)
@@ -208,7 +249,7 @@ def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] |
     if not any_match(_rule("colon_ratio_before"), _local(clean[: m.start()])):
         return None
     parts, pos = [], m.start()
-    for piece in re.split(r"[:：]", m.group(0)):
+    for piece in re.split(r"[:：∶]", m.group(0)):
         parts.append((pos, pos + len(piece), float(piece)))
         pos += len(piece) + 1
     return parts if abs(sum(v for _, _, v in parts) - 100) <= 1 else None
@@ -219,7 +260,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
     table, mults, _ = units()
     rows: list[dict] = []
     for sentence_id, sentence in sentences:
-        if sentence.block != "body" or sentence.truncated:
+        if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
         for cs, ce in sentence.clauses():
             raw = text[cs:ce]
@@ -238,7 +279,8 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
                         "district": ctx.district, "year": year, "kind": kind, "metric": trim_metric(_local(clean[: cm.start()])),
-                        "measure": "share", "value": value, "value_max": None, "unit": "%", "qualifier": None,
+                        # no unit is written in 8.1:47.2:44.7; the parts are percent of the whole
+                        "measure": "share", "value": value, "value_max": None, "unit": "", "qualifier": None,
                         "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
                     })
             previous_end = 0  # end of the previous number in the clause: the kind window starts there
@@ -252,7 +294,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 value_max = float(m.group(3)) if m.group(3) else None
                 if any_match(_rule("not_quantity_after"), after) or after.startswith("+"):
                     continue
-                parsed = parse_unit(after)
+                parsed = _list_unit(after) or parse_unit(after)
                 rank = before.endswith("第") and parsed and parsed[2] in ("位", "名")
                 if not rank and any_match(_rule("not_quantity_before"), before):
                     continue
@@ -281,14 +323,13 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                     metric = names[min(fenbie_index, len(names) - 1)]
                     fenbie_index += 1
                 else:
-                    metric = trim_metric(re.split(r"[,，:：、;；]", before)[-1])
-                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio") and previous_metric:
+                    piece = re.split(r"[,，:：、;；]", before)[-1]
+                    metric = trim_metric(piece)
+                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio", "rank") and previous_metric:
                         metric = previous_metric
-                    elif len(metric) < 2:
-                        tail = re.split(r"[,，:：、;；。]", after_unit)[0]
-                        tail = re.sub(r"^(以上|及以上|左右|以内|以下|余|多)", "", tail)
-                        noun = HAN_RUN.match(tail)
-                        metric = trim_metric((metric + (noun.group(0) if noun else ""))[: limit(RULES, "metric_max_chars")]) or previous_metric or local
+                    elif len(metric) < 2 or (measure == "amount" and re.search(r"(等|的)$", piece)):
+                        # `打造2个精品示范村`, `A、B等12个项目`: the count names what follows it
+                        metric = noun_after(after_unit)[: limit(RULES, "metric_max_chars")] or metric or previous_metric or local
                 previous_metric = metric if measure == "amount" else previous_metric or metric
 
                 mult_factor = mults.get(mult, 1) if mult else 1
