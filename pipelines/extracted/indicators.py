@@ -214,11 +214,15 @@ def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause
     if kind is None and explicit and ctx.plan_year and ctx.review_year and explicit == ctx.plan_year > ctx.review_year:
         kind = "target"
     if kind is None:
+        lead = re.split(r"[:：]|——|—", sentence_before)
+        if len(lead) > 1 and any_match(_rule("kind_cues.target"), lead[-2]):
+            kind = "target"  # a list after `主要预期目标是:` or `目标——` sets targets
+    if kind is None:
         if sentence.part == "plan":
             kind = "target"
         elif sentence.part == "review":
             kind = "actual"
-        elif any_match(_rule("target_cues"), clause) or (ctx.plan_year and not ctx.review_year):
+        elif ctx.plan_year and not ctx.review_year:  # a text that only plans
             kind = "target"
         else:
             kind = "actual"
