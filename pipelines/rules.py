@@ -36,6 +36,11 @@ class _Measure(_Strict):
     negative_before: list[str]
 
 
+class _Table(_Strict):
+    measure: dict[str, str]
+    unit_line: str
+
+
 class IndicatorRules(_Strict):
     qualifiers: dict[str, _Qualifier]
     not_quantity_after: list[str]
@@ -50,6 +55,7 @@ class IndicatorRules(_Strict):
     metric_trim_start: list[str]
     metric_trim_end: list[str]
     metric_tail_stop: list[str]
+    table: _Table
     limits: dict[str, int]
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from ..chars import HAN_BASIC, MARK
 from ..rules import any_match, compiled, limit, load_yaml
 from ..segmented.sentences import Sentence
+from .tables import read_tables
 
 RULES = "indicator_rules.yaml"
 NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:([-—~～至到])(\d+(?:\.\d+)?))?")
@@ -262,7 +263,8 @@ def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] |
 def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportContext) -> list[dict]:
     """Rows of the indicators table for one report. `sentences`: (sentence_id, Sentence)."""
     table, mults, _ = units()
-    rows: list[dict] = []
+    rows = _table_rows(text, sentences, ctx)
+    in_tables = {r["start"] for r in rows}
     for sentence_id, sentence in sentences:
         if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
@@ -291,7 +293,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
             for m in NUMBER.finditer(clean):
                 i, j = m.start(), m.end()
                 window_start, previous_end = previous_end, j
-                if i in taken:
+                if i in taken or where[i] in in_tables or (i > 0 and where[i - 1] in in_tables):
                     continue
                 before, after = clean[:i], clean[j:]
                 value = float(m.group(1))
@@ -363,6 +365,32 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                         "end": end,
                     }
                 )
+    return rows
+
+
+def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportContext) -> list[dict]:
+    """One row per number of a text table: the row label is the metric, the column header gives
+    unit and measure, the year is the one the table's title names (else the report's)."""
+    table, mults, _ = units()
+    rows = []
+    for cell in read_tables(text):
+        owner = next(((sid, s) for sid, s in sentences if s.start <= cell.start < s.end), None)
+        if owner is None or owner[1].truncated:
+            continue
+        title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("|", 0, cell.start) - 200))):cell.start]
+        year = _year_in(title) or ctx.review_year
+        parsed = parse_unit(cell.unit) if cell.unit else None
+        factor = (mults.get(parsed[1], 1) if parsed and parsed[1] else 1) * (table[parsed[2]]["factor"] if parsed and parsed[2] in table else 1)
+        unit_std = table[parsed[2]]["std"] if parsed and parsed[2] in table else ""
+        line_start = text.rfind("\n", 0, cell.start) + 1
+        rows.append({
+            "indicator_id": f"{ctx.report_id}:{cell.start}", "report_id": ctx.report_id, "sentence_id": owner[0],
+            "district": ctx.district, "year": year, "kind": "actual", "metric": cell.label, "measure": cell.measure,
+            "value": cell.value, "value_max": None, "unit": cell.unit, "qualifier": None,
+            "value_std": round(abs(cell.value) * factor, 6) if cell.measure == "amount" else cell.value, "unit_std": unit_std,
+            "text": clause_display(text[line_start:text.find("\n", cell.end) if "\n" in text[cell.end:] else len(text)])[:80],
+            "start": cell.start, "end": cell.end,
+        })
     return rows
 
 
