@@ -170,7 +170,11 @@ def _measure(local: str, category: str, unit_written: str, value: float) -> tupl
     """(measure, sign) from the unit and the cue words right before the number."""
     sign = -1 if any_match(_rule("measure.negative_before"), local) else 1
     if category == "percent_point":
+        if any_match(_rule("measure.ratio_before"), local):
+            return "ratio", sign
         return "change", sign
+    if category == "percent" and unit_written.endswith("‰"):
+        return "ratio", sign  # a per-mille rate (出生率8.2‰) is not a share of a whole
     if category == "percent":
         if any_match(_rule("measure.ratio_before"), local):
             return "ratio", 1
@@ -180,7 +184,7 @@ def _measure(local: str, category: str, unit_written: str, value: float) -> tupl
             return "share", 1
         return ("ratio" if value > 100 else "share"), 1
     if category == "multiple":
-        return "ratio", 1
+        return ("growth_rate", sign) if any_match(_rule("measure.growth_before"), local) else ("ratio", 1)
     if any_match(_rule("measure.change_before"), local) and not re.search(r"新(增|增加)$", local):
         return "change", sign
     return "amount", 1
@@ -290,6 +294,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                         "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
                     })
             previous_end = 0  # end of the previous number in the clause: the kind window starts there
+            list_measure = None  # the measure of the previous quantity, for list items
             for m in NUMBER.finditer(clean):
                 i, j = m.start(), m.end()
                 window_start, previous_end = previous_end, j
@@ -320,6 +325,10 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                     continue
                 local = _local(before)
                 measure, sign = ("rank", 1) if rank else _measure(local, category, written, value)
+                if list_measure and re.fullmatch(r"[^,，;；:：]{0,8}?(、|和|及|与|以及)\s*", clean[window_start:i]) \
+                        and not rank and measure in ("share", "ratio", "amount") and list_measure[0] != "amount":
+                    measure, sign = list_measure  # 分别增长4.7倍、1.3倍和94.2%: one cue for the list
+                list_measure = (measure, sign)
                 qualifier = _qualifier(before, more, after_unit)
                 sentence_before = sentence_prefix + before
                 kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx)

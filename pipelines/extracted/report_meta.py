@@ -141,8 +141,8 @@ def url_date(url: str | None) -> tuple[int, int | None] | None:
     m = re.search(load_yaml(RULES)["url_date"], url or "")
     if not m:
         return None
-    month = int(m.group(2))
-    return int(m.group(1)), month if 1 <= month <= 12 else None
+    month = int(m.group(2)) if m.group(2) else None
+    return int(m.group(1)), month if month and 1 <= month <= 12 else None
 
 
 def _zone(head: str) -> str | None:

@@ -34,11 +34,21 @@ CASES = [
     # parts of a whole: no unit is written, so none is given
     ("一年来,三次产业比例调整为7.4:57.4:35.2。", [(7.4, None, "", "share", None), (57.4, None, "", "share", None), (35.2, None, "", "share", None)]),
     ("一年来,三次产业比重为20.5∶35.5∶44.0。", [(20.5, None, "", "share", None), (35.5, None, "", "share", None), (44.0, None, "", "share", None)]),
-    # list items written without their unit share the last one
+    # list items written without their unit share the last one; points of growth contributed are ratios
     ("一年来,三次产业分别拉动经济增长1.2、3.4和2.1个百分点。",
-     [(1.2, None, "个百分点", "change", None), (3.4, None, "个百分点", "change", None), (2.1, None, "个百分点", "change", None)]),
+     [(1.2, None, "个百分点", "ratio", None), (3.4, None, "个百分点", "ratio", None), (2.1, None, "个百分点", "ratio", None)]),
     ("一年来,三次产业分别拉动经济增长0.6个、2.9个、3.3个百分点。",
-     [(0.6, None, "个百分点", "change", None), (2.9, None, "个百分点", "change", None), (3.3, None, "个百分点", "change", None)]),
+     [(0.6, None, "个百分点", "ratio", None), (2.9, None, "个百分点", "ratio", None), (3.3, None, "个百分点", "ratio", None)]),
+    ("一年来,城镇化率比上年末提高1.1个百分点。", [(1.1, None, "个百分点", "change", None)]),
+    # one growth cue for a whole list; 倍 after 增长 is growth
+    ("一年来,新能源汽车、智能手机分别增长4.7倍、1.3倍和94.2%。",
+     [(4.7, None, "倍", "growth_rate", None), (1.3, None, "倍", "growth_rate", None), (94.2, None, "%", "growth_rate", None)]),
+    ("一年来,三次产业对经济增长的贡献率分别为19.4%、36.0%和44.6%。",
+     [(19.4, None, "%", "ratio", None), (36.0, None, "%", "ratio", None), (44.6, None, "%", "ratio", None)]),
+    # per-mille rates are not shares; a price index rise is growth; a net increase is a change
+    ("一年来,人口出生率8.2‰,死亡率7.9‰。", [(8.2, None, "‰", "ratio", None), (7.9, None, "‰", "ratio", None)]),
+    ("一年来,居民消费价格涨幅为1.8%。", [(1.8, None, "%", "growth_rate", None)]),
+    ("一年来,税收收入净增4.9亿元。", [(4.9, None, "亿元", "change", None)]),
     # compound units are read whole
     ("一年来,细颗粒物年均浓度降至35微克/立方米。", [(35, None, "微克/立方米", "amount", None)]),
     ("一年来,新建光伏电站装机200兆瓦。", [(200, None, "兆瓦", "amount", None)]),
