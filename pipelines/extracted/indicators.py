@@ -326,7 +326,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 local = _local(before)
                 measure, sign = ("rank", 1) if rank else _measure(local, category, written, value)
                 if list_measure and re.fullmatch(r"[^,，;；:：]{0,8}?(、|和|及|与|以及)\s*", clean[window_start:i]) \
-                        and not rank and measure in ("share", "ratio", "amount") and list_measure[0] != "amount":
+                        and not rank and list_measure[0] != "amount":
                     measure, sign = list_measure  # 分别增长4.7倍、1.3倍和94.2%: one cue for the list
                 list_measure = (measure, sign)
                 qualifier = _qualifier(before, more, after_unit)
