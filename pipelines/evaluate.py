@@ -4,7 +4,10 @@
 Indicators match within a report on the same |value| and unit; among several candidates the
 pair whose clauses are most alike wins. Optional gold rows neither reward nor penalise: a
 prediction matched to one is not counted at all. Projects compare distinct names per report
-(quotes, whitespace and a trailing 项目 ignored). Reports compare each field exactly."""
+(quotes, whitespace and a trailing 项目 ignored): strictly (the same normal form) and leniently
+(one name holds the other, the shorter at least 4 characters and 60% of the longer: a name cut
+at its edge). Reports compare each field exactly. Every score is also broken down by genre (the
+gold report_type)."""
 
 from __future__ import annotations
 
@@ -56,6 +59,8 @@ class Scores:
     project_errors: dict[str, list[str]]
     report_fields: dict[str, tuple[int, int]]
     report_errors: list[str]
+    projects_lenient: PRF = field(default_factory=PRF)
+    by_genre: dict[str, tuple[PRF, PRF]] = field(default_factory=dict)  # genre -> (indicators, projects)
 
     def accuracy(self, name: str) -> float:
         correct, total = self.attributes[name]
@@ -146,9 +151,15 @@ def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict,
     return prf, {a: tuple(v) for a, v in attrs.items()}, errors
 
 
-def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.DataFrame) -> tuple[PRF, dict, dict]:
+def _lenient_same(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return short in long_ and len(short) >= 4 and len(short) >= 0.6 * len(long_)
+
+
+def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.DataFrame, lenient: bool = False) -> tuple[PRF, dict, dict]:
     """Names per report, then category and status on the matched names: category of the
-    project, status mention by mention in document order."""
+    project, status mention by mention in document order. `lenient`: a predicted name that holds
+    a gold name (or is held by it) within the bounds of _lenient_same counts as that name."""
     prf = PRF()
     attrs = {a: [0, 0] for a in PROJECT_ATTRIBUTES}
     errors: dict[str, list[str]] = {a: [] for a in PROJECT_ATTRIBUTES}
@@ -159,6 +170,10 @@ def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.Data
         g = gold[gold["report_id"] == report_id].assign(key=lambda d: d["name"].map(project_key))
         p = pred[pred["report_id"] == report_id].dropna(subset=["name"]).sort_values("start")
         p = p.assign(key=p["name"].map(project_key))
+        if lenient:
+            gold_keys = list(dict.fromkeys(g["key"]))
+            p = p.assign(key=p["key"].map(lambda k: next((gk for gk in gold_keys if gk == k), None)
+                                          or next((gk for gk in gold_keys if _lenient_same(gk, k)), k)))
         required = set(g.loc[g["optional"].map(lambda o: not _norm(o)), "key"])
         optional = set(g["key"]) - required
         got = set(p["key"])
@@ -210,10 +225,19 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
     reports_in_gold = set(gold["reports"]["report_id"])
     ind = tables["indicators"]
     ind = ind[ind["report_id"].isin(reports_in_gold)]
+    mentions = tables["project_mentions"][tables["project_mentions"]["report_id"].isin(reports_in_gold)]
     prf, attrs, errors = score_indicators(gold["indicators"], ind)
-    projects, pattrs, perrors = score_projects(gold["projects"], tables["project_mentions"][tables["project_mentions"]["report_id"].isin(reports_in_gold)], tables["projects"])
+    projects, pattrs, perrors = score_projects(gold["projects"], mentions, tables["projects"])
+    lenient, _, _ = score_projects(gold["projects"], mentions, tables["projects"], lenient=True)
     fields, rerrors = score_reports(gold["reports"], tables["reports"])
-    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors)
+    by_genre = {}
+    for genre, ids in gold["reports"].groupby("report_type")["report_id"]:
+        ids = set(ids)
+        g_ind = gold["indicators"][gold["indicators"]["report_id"].isin(ids)]
+        g_proj = gold["projects"][gold["projects"]["report_id"].isin(ids)]
+        by_genre[genre] = (score_indicators(g_ind, ind[ind["report_id"].isin(ids)])[0],
+                           score_projects(g_proj, mentions[mentions["report_id"].isin(ids)], tables["projects"])[0])
+    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors, lenient, by_genre)
 
 
 def latest_release_dir(releases: Path) -> Path:
@@ -232,12 +256,18 @@ def format_scores(s: Scores, details: bool = True) -> str:
            "attribute accuracy on matched rows:"]
     out += [f"  {a:<10} {s.accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.attributes.items()]
     out += ["== projects (distinct names per report) ==",
-            f"precision {s.projects.precision:.3f}  recall {s.projects.recall:.3f}  F1 {s.projects.f1:.3f}  "
+            f"strict   precision {s.projects.precision:.3f}  recall {s.projects.recall:.3f}  F1 {s.projects.f1:.3f}  "
             f"(tp {s.projects.tp}, fp {s.projects.fp}, fn {s.projects.fn})",
+            f"lenient  precision {s.projects_lenient.precision:.3f}  recall {s.projects_lenient.recall:.3f}  F1 {s.projects_lenient.f1:.3f}  "
+            f"(tp {s.projects_lenient.tp}, fp {s.projects_lenient.fp}, fn {s.projects_lenient.fn})",
             "attribute accuracy on matched names:",
             *[f"  {a:<10} {s.project_accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.project_attributes.items()],
             "== reports (exact match per field) =="]
     out += [f"  {f:<15} {c}/{t}" for f, (c, t) in s.report_fields.items()]
+    if s.by_genre:
+        out += ["== by genre (gold report_type): indicators F1 | projects F1 (strict) =="]
+        out += [f"  {genre:<24} {i.f1:.3f} ({i.tp + i.fn} gold rows) | {p.f1:.3f} ({p.tp + p.fn} gold names)"
+                for genre, (i, p) in sorted(s.by_genre.items())]
     if details:
         out += ["-- indicator misses --", *s.indicators.misses, "-- indicator extras --", *s.indicators.extras]
         for a, errs in s.attribute_errors.items():

@@ -167,19 +167,19 @@ def resolve(text: str, head: str = "") -> Resolved:
 
     ranked = sorted((table[c] for c in scores), key=lambda a: (total(a), a.level == "county", a.level == "city"), reverse=True)
     best = ranked[0]
+    for a in ranked[1:]:
+        # a smaller area inside the best one, named at least half as often, is what the text is about
+        inside = a.code.startswith(best.code[: 2 if best.level == "province" else 4]) and a.code != best.code
+        deeper = (a.level == "county" and best.level in ("city", "province")) or (a.level == "city" and best.level == "province")
+        if inside and deeper and scores[a.code] >= 0.5 * scores[best.code]:
+            best = a
     if best.level == "city":
         # several cities of one province named about as often: the text is about the province
-        siblings = [a for a in ranked[1:] if a.level == "city" and a.province_code == best.province_code and scores[a.code] >= 0.6 * scores[best.code]]
+        siblings = [a for a in ranked if a.level == "city" and a.code != best.code and a.province_code == best.province_code
+                    and scores[a.code] >= 0.6 * scores[best.code]]
         province = table.get(best.province_code)
         if siblings and province is not None and province.level == "province":
             return _resolved(province)
-    for a in ranked[1:]:
-        if a.level == "county" and best.level in ("city", "province") and a.code.startswith(best.code[: 2 if best.level == "province" else 4]) \
-                and scores[a.code] >= 0.5 * scores[best.code]:
-            best = a
-            break
-        if a.level == "city" and best.level == "province" and a.code.startswith(best.code[:2]) and scores[a.code] >= 0.5 * scores[best.code]:
-            best = a
     if best.level == "county":
         rivals = [a for a in _by_name().get(best.name, []) if a.level == "county" and a.code != best.code]
         if rivals and all(round(total(r), 6) == round(total(best), 6) for r in rivals[:1]):
