@@ -83,6 +83,7 @@ class _Status(_Strict):
 class ProjectRules(_Strict):
     heads: dict[str, list[str]]
     left_verbs: str
+    strip_prefix: str
     stop_words: list[str]
     specific_frequency: dict[str, int]
     actor_context: str
