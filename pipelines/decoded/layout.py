@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .tables import Table, render_table
+from .tables import Table, header_rows, render_table
 
 PAGE_BREAK = "\f"
 
@@ -27,12 +27,17 @@ class Page:
 def assemble(pages: list[Page]) -> str:
     out: list[str] = []
     recent: list[str] = []  # the last lines, for a table's `单位:` caption
+    previous: tuple[list, list[str]] | None = None  # the last table's header rows and caption lines
     for k, page in enumerate(pages):
         lines: list[str] = []
         for block in page.blocks:
             if isinstance(block, Table):
-                rendered = render_table(block.rows, recent[-2:])
-                lines += rendered
+                if block.continued and previous is not None:
+                    # the rest of a table from the page before: its header and caption hold here too
+                    lines += render_table(previous[0] + block.rows, previous[1])
+                else:
+                    previous = (header_rows(block.rows), recent[-2:])
+                    lines += render_table(block.rows, recent[-2:])
                 recent = []
             elif block.strip():
                 lines.append(block.strip())

@@ -20,7 +20,7 @@ from ..chars import fold_width
 from ..errors import ReportRejected
 from ..rules import any_match, compiled, limit
 from .layout import Page, assemble
-from .tables import Table
+from .tables import Table, header_rows
 
 RULES = "document_rules.yaml"
 _ROOT = Path(__file__).resolve().parents[2]
@@ -117,6 +117,7 @@ def lay_out(pages: list[dict]) -> list[Page]:
     left, right = _margins(pages)
     out: list[Page] = []
     last: dict | None = None  # the previous line, when nothing (a table) came after it
+    ended_with_table: int | None = None  # columns of the table that ended the previous page
     for page in pages:
         items = [("line", ln["top"], ln) for ln in page["lines"]] + [("table", t["top"], t) for t in page["tables"]]
         items.sort(key=lambda it: it[1])
@@ -124,7 +125,12 @@ def lay_out(pages: list[dict]) -> list[Page]:
         continues = False
         for kind, _top, item in items:
             if kind == "table":
-                blocks.append(Table(item["rows"]))
+                # a table first on its page, with no header of its own, after a table that ended
+                # the page before and as wide: the same table, broken by the page
+                rows = item["rows"]
+                continued = (not blocks and ended_with_table is not None and bool(rows) and len(rows[0]) == ended_with_table
+                             and not header_rows(rows))
+                blocks.append(Table(rows, continued=continued))
                 last = None
                 continue
             if last is not None and _wraps_into(last, item, left, right):
@@ -137,6 +143,7 @@ def lay_out(pages: list[dict]) -> list[Page]:
                 blocks.append(item["text"])
             last = item
         out.append(Page(blocks, continues))
+        ended_with_table = len(blocks[-1].rows[0]) if blocks and isinstance(blocks[-1], Table) and blocks[-1].rows else None
     return out
 
 

@@ -27,6 +27,8 @@ class Table:
     """Rows of cell texts as the document holds them (merged cells repeat or are empty)."""
 
     rows: list[list[str]]
+    #: the table goes on from the previous page's last table, whose header it does not repeat
+    continued: bool = False
 
 
 def _rule(key: str) -> tuple[re.Pattern, ...]:
@@ -84,6 +86,14 @@ def _dedupe(parts: list[str]) -> list[str]:
 def is_data_table(rows: list[list[str]]) -> bool:
     """At least two columns and one value cell outside the first column."""
     return any(len(r) >= 2 and any(_is_value(c) for c in r[1:]) for r in rows)
+
+
+def header_rows(raw_rows: list[list[str | None]]) -> list[list[str | None]]:
+    """The rows above a table's first row of values (title, unit and header rows)."""
+    for k, r in enumerate(raw_rows):
+        if any(_is_value(clean_cell(c)) for c in r[1:]):
+            return raw_rows[:k]
+    return list(raw_rows)
 
 
 def render_table(raw_rows: list[list[str | None]], before: list[str] | None = None) -> list[str]:

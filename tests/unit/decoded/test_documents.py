@@ -188,3 +188,19 @@ def test_damaged_docx_part_is_refused():
             dst.writestr(item, body[: len(body) // 2] if item.filename == "word/document.xml" else body)
     with pytest.raises(ReportRejected, match="the .docx is damaged"):
         read_docx(out.getvalue(), "a.docx")
+
+
+def test_a_table_broken_by_a_page_keeps_its_header_and_unit():
+    header = [["指标", "绝对值", "比上年增长%"], ["地区生产总值", "234.5", "6.5"]]
+    rest = [["第一产业增加值", "30.2", "3.1"]]
+    pages = [
+        _page([_line("单位:亿元", 100, 600)], [{"top": 620, "bottom": 780, "rows": header}]),
+        _page([_line("全年财政收入12亿元。", 84, 300)], [{"top": 80, "bottom": 120, "rows": rest}]),
+    ]
+    laid = pdf_reader.lay_out(pages)
+    assert laid[1].blocks[0].continued
+    text = assemble(laid)
+    assert text.split("\f")[1].split("\n")[1:4] == ["第一产业增加值30.2亿元。", "第一产业增加值比上年增长3.1%。", "全年财政收入12亿元。"]
+    # a table that starts a page with its own header is a new table
+    pages[1]["tables"][0]["rows"] = [["指标", "数量"], ["学校", "12"]]
+    assert not pdf_reader.lay_out(pages)[1].blocks[0].continued
