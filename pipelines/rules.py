@@ -133,9 +133,32 @@ class SegmentRules(_Strict):
     limits: dict[str, int]
 
 
+class _Tables(_Strict):
+    unit_caption: list[str]
+    header_unit: list[str]
+    unit_column: list[str]
+    generic_header: list[str]
+    year: list[str]
+    change_header: list[str]
+    negative_word: str
+    label_trim: list[str]
+    empty_cell: list[str]
+
+
+class _Pages(_Strict):
+    page_number: list[str]
+
+
+class DocumentRules(_Strict):
+    tables: _Tables
+    pages: _Pages
+    limits: dict[str, int]
+
+
 #: file -> (the model it must satisfy or None for a plain-text list, the layer that reads it)
 FILES: dict[str, tuple[type[BaseModel] | None, str]] = {
     "pinyin_syllables.txt": (None, "decoded"),
+    "document_rules.yaml": (DocumentRules, "decoded"),
     "segment_rules.yaml": (SegmentRules, "segmented"),
     "jieba_userdict.txt": (None, "segmented"),
     "units.yaml": (Units, "extracted"),

@@ -28,6 +28,7 @@ def sentence_rows(seg: Segmented) -> list[dict]:
         "start": s.start,
         "end": s.end,
         "truncated": s.truncated,
+        "page": s.page,
         "tokens": s.tokens,
     } for s in seg.sentences]
 
