@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 from ..chars import fold_width
+from ..settings import child_environment
 from ..errors import ReportRejected
 from ..rules import any_match, compiled, limit
 from .layout import Page, assemble
@@ -31,7 +31,7 @@ def read_pdf_pages(data: bytes, source: str) -> list[dict]:
     max_pages = limit(RULES, "pdf_max_pages")
     seconds = limit(RULES, "pdf_seconds")
     memory = limit(RULES, "pdf_memory_mb")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    env = child_environment(str(_ROOT))
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "pipelines.decoded.pdf_worker", str(max_pages), str(memory), str(seconds)],
