@@ -55,6 +55,7 @@ class Scores:
     project_errors: dict[str, list[str]]
     report_fields: dict[str, tuple[int, int]]
     report_errors: list[str]
+    codes: dict = field(default_factory=dict)  # score_codes: indicator_code recall and precision on matched rows
 
     def accuracy(self, name: str) -> float:
         correct, total = self.attributes[name]
@@ -210,7 +211,7 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
     prf, attrs, errors = score_indicators(gold["indicators"], ind)
     projects, pattrs, perrors = score_projects(gold["projects"], tables["project_mentions"][tables["project_mentions"]["report_id"].isin(reports_in_gold)], tables["projects"])
     fields, rerrors = score_reports(gold["reports"], tables["reports"])
-    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors)
+    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors, codes=score_codes(gold["indicators"], ind))
 
 
 def latest_release_dir(releases: Path) -> Path:
@@ -228,6 +229,9 @@ def format_scores(s: Scores, details: bool = True) -> str:
            f"(tp {s.indicators.tp}, fp {s.indicators.fp}, fn {s.indicators.fn})",
            "attribute accuracy on matched rows:"]
     out += [f"  {a:<10} {s.accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.attributes.items()]
+    if s.codes:
+        out.append(f"  code       recall {s.codes['recall']:.3f} ({s.codes['hit']}/{s.codes['gold_coded']})  "
+                   f"precision {s.codes['precision']:.3f} ({s.codes['hit']}/{s.codes['pred_coded']})")
     out += ["== projects (distinct names per report) ==",
             f"precision {s.projects.precision:.3f}  recall {s.projects.recall:.3f}  F1 {s.projects.f1:.3f}  "
             f"(tp {s.projects.tp}, fp {s.projects.fp}, fn {s.projects.fn})",
@@ -240,6 +244,8 @@ def format_scores(s: Scores, details: bool = True) -> str:
         for a, errs in s.attribute_errors.items():
             if errs:
                 out += [f"-- {a} errors --", *errs]
+        if s.codes.get("errors"):
+            out += ["-- indicator_code errors --", *s.codes["errors"]]
         out += ["-- project misses --", *s.projects.misses, "-- project extras --", *s.projects.extras]
         for a, errs in s.project_errors.items():
             if errs:
