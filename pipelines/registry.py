@@ -165,7 +165,7 @@ INDICATOR_CATALOG = Table(
         F("indicator_code", "string", "The code (gdp, retail_sales).", nullable=False),
         F("name_zh", "string", "The standard Chinese name (地区生产总值).", nullable=False),
         F("name_en", "string", "English label.", nullable=False),
-        F("aliases", "list", "Other Chinese phrasings that name it (生产总值, GDP); in CSV space-joined.", nullable=False),
+        F("aliases", "list", "Other Chinese phrasings that name it (生产总值, GDP); in CSV space-joined, empty when none."),
         F("unit_std", "string", "The base unit of its amount (元, 吨, 人, %).", nullable=False),
         F("better", "string", "Which direction meets a target stated without a qualifier: higher (GDP growth) or lower "
           "(unemployment, CPI, energy intensity, PM2.5).", nullable=False, enum=BETTER),

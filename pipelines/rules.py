@@ -133,6 +133,7 @@ class IndicatorCatalog(_Strict):
     ignore: list[str]
     boundaries: list[str]
     prefixes: list[str]
+    area_words: list[str]
     tails: list[str]
     codes: dict[str, _CatalogEntry]
 

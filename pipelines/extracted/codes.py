@@ -59,7 +59,7 @@ def _area_names() -> list[str]:
         for name in (area.name, short):
             if name and len(name) >= 2:
                 names.update((name, "全" + name))  # 全北京市: the whole of the area
-    return sorted(names, key=len, reverse=True)
+    return sorted(names - set(load_yaml(CATALOG)["area_words"]), key=len, reverse=True)
 
 
 @lru_cache(maxsize=1)
