@@ -61,6 +61,7 @@ class Scores:
     report_errors: list[str]
     projects_lenient: PRF = field(default_factory=PRF)
     by_genre: dict[str, tuple[PRF, PRF]] = field(default_factory=dict)  # genre -> (indicators, projects)
+    codes: dict = field(default_factory=dict)  # score_codes: indicator_code recall and precision on matched rows
 
     def accuracy(self, name: str) -> float:
         correct, total = self.attributes[name]
@@ -237,7 +238,8 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
         g_proj = gold["projects"][gold["projects"]["report_id"].isin(ids)]
         by_genre[genre] = (score_indicators(g_ind, ind[ind["report_id"].isin(ids)])[0],
                            score_projects(g_proj, mentions[mentions["report_id"].isin(ids)], tables["projects"])[0])
-    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors, lenient, by_genre)
+    return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors, lenient, by_genre,
+                  codes=score_codes(gold["indicators"], ind))
 
 
 def latest_release_dir(releases: Path) -> Path:
@@ -255,6 +257,9 @@ def format_scores(s: Scores, details: bool = True) -> str:
            f"(tp {s.indicators.tp}, fp {s.indicators.fp}, fn {s.indicators.fn})",
            "attribute accuracy on matched rows:"]
     out += [f"  {a:<10} {s.accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.attributes.items()]
+    if s.codes:
+        out.append(f"  code       recall {s.codes['recall']:.3f} ({s.codes['hit']}/{s.codes['gold_coded']})  "
+                   f"precision {s.codes['precision']:.3f} ({s.codes['hit']}/{s.codes['pred_coded']})")
     out += ["== projects (distinct names per report) ==",
             f"strict   precision {s.projects.precision:.3f}  recall {s.projects.recall:.3f}  F1 {s.projects.f1:.3f}  "
             f"(tp {s.projects.tp}, fp {s.projects.fp}, fn {s.projects.fn})",
@@ -273,9 +278,42 @@ def format_scores(s: Scores, details: bool = True) -> str:
         for a, errs in s.attribute_errors.items():
             if errs:
                 out += [f"-- {a} errors --", *errs]
+        if s.codes.get("errors"):
+            out += ["-- indicator_code errors --", *s.codes["errors"]]
         out += ["-- project misses --", *s.projects.misses, "-- project extras --", *s.projects.extras]
         for a, errs in s.project_errors.items():
             if errs:
                 out += [f"-- project {a} errors --", *errs]
         out += ["-- report field errors --", *s.report_errors]
     return "\n".join(out)
+
+
+def score_codes(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
+    """indicator_code on the rows matched as in score_indicators (optional gold rows left out):
+    recall = gold-coded rows given the gold code / gold-coded rows; precision = predicted codes
+    equal to the gold's / rows given a code. Returns counts, the two figures and the errors."""
+    hit, gold_coded, pred_coded, errors = 0, 0, 0, []
+    for report_id in sorted(set(gold["report_id"]) & set(pred["report_id"])):
+        g = gold[gold["report_id"] == report_id].reset_index(drop=True)
+        p = pred[pred["report_id"] == report_id].reset_index(drop=True)
+        optional = [bool(_norm(o)) for o in g.get("optional", [None] * len(g))]
+        pairs = [(difflib.SequenceMatcher(None, str(gr.get("text", "")), str(pr.get("text", ""))).ratio(), not optional[gi], gi, pi)
+                 for gi, gr in g.iterrows() for pi, pr in p.iterrows()
+                 if _num(gr["value"]) is not None and abs(abs(_num(gr["value"])) - abs(_num(pr["value"]))) < 1e-9
+                 and str(_norm(gr["unit"]) or "") == str(_norm(pr["unit"]) or "")]
+        used_g, used_p = set(), set()
+        for _sim, required, gi, pi in sorted(pairs, key=lambda t: (t[1], t[0]), reverse=True):
+            if gi in used_g or pi in used_p:
+                continue
+            used_g.add(gi)
+            used_p.add(pi)
+            if not required:
+                continue
+            gc, pc = _text(g.loc[gi].get("indicator_code")), _text(p.loc[pi].get("indicator_code"))
+            gold_coded += gc is not None
+            pred_coded += pc is not None
+            hit += gc is not None and gc == pc
+            if gc != pc:
+                errors.append(f"{report_id}: {g.loc[gi, 'value']} gold={gc!r} ({g.loc[gi, 'metric']}) got={pc!r} ({p.loc[pi, 'metric']}) | {str(g.loc[gi, 'text'])[:40]}")
+    return {"recall": hit / gold_coded if gold_coded else 1.0, "precision": hit / pred_coded if pred_coded else 1.0,
+            "hit": hit, "gold_coded": gold_coded, "pred_coded": pred_coded, "errors": errors}

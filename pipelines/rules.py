@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -155,6 +155,25 @@ class DocumentRules(_Strict):
     limits: dict[str, int]
 
 
+class _CatalogEntry(_Strict):
+    name_zh: str
+    aliases: list[str] = []
+    name_en: str
+    unit_std: str
+    better: Literal["higher", "lower"] = "higher"
+    definition: str
+    source: str
+
+
+class IndicatorCatalog(_Strict):
+    ignore: list[str]
+    boundaries: list[str]
+    prefixes: list[str]
+    area_words: list[str]
+    tails: list[str]
+    codes: dict[str, _CatalogEntry]
+
+
 #: file -> (the model it must satisfy or None for a plain-text list, the layer that reads it)
 FILES: dict[str, tuple[type[BaseModel] | None, str]] = {
     "pinyin_syllables.txt": (None, "decoded"),
@@ -164,6 +183,7 @@ FILES: dict[str, tuple[type[BaseModel] | None, str]] = {
     "units.yaml": (Units, "extracted"),
     "indicator_rules.yaml": (IndicatorRules, "extracted"),
     "project_rules.yaml": (ProjectRules, "extracted"),
+    "indicator_catalog.yaml": (IndicatorCatalog, "extracted"),
     "report_rules.yaml": (ReportRules, "extracted"),
 }
 
