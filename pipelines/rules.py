@@ -41,6 +41,11 @@ class _Table(_Strict):
     unit_line: str
 
 
+class _Abbreviation(_Strict):
+    pattern: str
+    parts: list[str]
+
+
 class IndicatorRules(_Strict):
     qualifiers: dict[str, _Qualifier]
     not_quantity_after: list[str]
@@ -55,6 +60,7 @@ class IndicatorRules(_Strict):
     metric_trim_start: list[str]
     metric_trim_end: list[str]
     metric_tail_stop: list[str]
+    abbreviations: list[_Abbreviation]
     table: _Table
     limits: dict[str, int]
 

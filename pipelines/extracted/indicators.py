@@ -242,13 +242,27 @@ def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause
     return kind, year
 
 
-def _fenbie_names(before: str) -> list[str] | None:
-    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow."""
-    m = re.search(r"([^,，:：;；]*?)分别", before)
+def expand_abbreviation(phrase: str, n: int) -> list[str] | None:
+    """The n names an abbreviated phrase stands for (`第一、二、三产业增加值` with 3 numbers)."""
+    for rule in load_yaml(RULES)["abbreviations"]:
+        m = re.search(rule["pattern"], phrase)
+        if m and len(rule["parts"]) == n:
+            return [trim_metric(phrase[: m.start(1)] + part + phrase[m.end(1):]) for part in rule["parts"]]
+    return None
+
+
+def _fenbie_names(before: str, after: str) -> tuple[int, list[str]] | None:
+    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow;
+    an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many numbers as follow."""
+    m = re.search(r"([^,，:：;；]*?)分别[^,，;；]*$", before)  # 分别 in the number's own comma piece
     if not m:
         return None
-    names = [trim_metric(n) for n in m.group(1).split("、")]
-    return [n for n in names if n] or None
+    count = 1 + len(re.findall(r"(?:、|和|及)\s*[-−]?\d", re.split(r"[,，;；。]", after)[0]))
+    expanded = expand_abbreviation(m.group(1), count)
+    if expanded:
+        return m.start(), expanded
+    names = [n for n in (trim_metric(n) for n in m.group(1).split("、")) if n]
+    return (m.start(), names) if names else None
 
 
 def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] | None:
@@ -283,18 +297,22 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
             taken: set[int] = set()
             for cm in COLON_RATIO.finditer(clean):
                 taken.update(range(cm.start(), cm.end()))
-                parts = colon_ratio_parts(clean, cm)
-                for i, j, value in parts or []:
+                parts = colon_ratio_parts(clean, cm) or []
+                whole = trim_metric(_local(clean[: cm.start()]))
+                part_names = expand_abbreviation("三次产业", len(parts)) if re.search("产业", whole) else None
+                for k, (i, j, value) in enumerate(parts):
                     kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:cm.start()], clean, ctx)
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
-                        "district": ctx.district, "year": year, "kind": kind, "metric": trim_metric(_local(clean[: cm.start()])),
+                        "district": ctx.district, "year": year, "kind": kind,
+                        "metric": whole + part_names[k].replace("三次产业", "") if part_names else whole,
                         # no unit is written in 8.1:47.2:44.7; the parts are percent of the whole
                         "measure": "share", "value": value, "value_max": None, "unit": "", "qualifier": None,
                         "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
                     })
             previous_end = 0  # end of the previous number in the clause: the kind window starts there
             list_measure = None  # the measure of the previous quantity, for list items
+            fenbie_names = None
             for m in NUMBER.finditer(clean):
                 i, j = m.start(), m.end()
                 window_start, previous_end = previous_end, j
@@ -333,7 +351,12 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 sentence_before = sentence_prefix + before
                 kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx)
 
-                names = _fenbie_names(before)
+                found = _fenbie_names(before, clean[i:])
+                if found is None:
+                    fenbie_names, fenbie_index = None, 0
+                elif fenbie_names is None or found[0] != fenbie_names[0]:
+                    fenbie_names, fenbie_index = found, 0  # a new 分别 list: its first item names them all
+                names = fenbie_names[1] if fenbie_names else None
                 if names:
                     metric = names[min(fenbie_index, len(names) - 1)]
                     fenbie_index += 1
