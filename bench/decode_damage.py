@@ -3,6 +3,12 @@ bench/damage.py, decoded by the decoded stage, scored by character error rate ag
 decoded clean text (whitespace and width ignored). Also decoding speed in characters per second.
 
     python bench/decode_damage.py [--copies K] [--seed S] [--out bench/results/decode-damage.json]
+                                  [--before DIR]
+
+`--before DIR`: DIR holds an earlier `pipelines` package (e.g. `git archive <commit> pipelines |
+tar -x -C DIR`); the same copies are then also decoded by it, in a subprocess, and its figures are
+written under "before". Speeds are CPU time of the decoding process (best of 3 rounds), so other
+load on the machine moves them less than wall time would.
 """
 
 from __future__ import annotations
@@ -10,9 +16,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,7 +81,10 @@ def score_copy(clean_text: str, damaged: bytes, name: str) -> dict:
     from pipelines.decoded.stage import decode_report
 
     reference = decode_report(clean_text.encode("utf-8"), name).text
-    d = decode_report(damaged, name)
+    try:
+        d = decode_report(damaged, name)
+    except Exception as exc:  # an earlier decoder may crash: that is a result too
+        return {"file": name, "chars": len(reference), "cer": None, "error": f"{type(exc).__name__}: {exc}"}
     return {
         "file": name,
         "chars": len(reference),
@@ -88,22 +99,57 @@ def score_copy(clean_text: str, damaged: bytes, name: str) -> dict:
 
 
 def decode_speed(blobs: list[bytes], rounds: int = 3) -> dict:
-    """Characters of decoded text per second over the given files (best of `rounds`)."""
+    """Input characters (of the UTF-8 files) decoded per second (best of `rounds`): counted on
+    the input, so a decoder that leaves annotations in its output gets no credit for them."""
     from pipelines.decoded.stage import decode_report
 
+    def decode(b: bytes) -> None:
+        try:
+            decode_report(b)
+        except Exception:
+            pass
+
     for b in blobs[:3]:
-        decode_report(b)  # one-off loads (OpenCC, pypinyin, charset-normalizer) stay out
+        decode(b)  # one-off loads (OpenCC, pypinyin, charset-normalizer) stay out
+    chars = sum(len(b.decode("utf-8", errors="replace")) for b in blobs)
     best = None
-    chars = 0
     for _ in range(rounds):
-        t0 = time.perf_counter()
-        chars = sum(len(decode_report(b).text) for b in blobs)
-        elapsed = time.perf_counter() - t0
+        t0 = time.process_time()
+        for b in blobs:
+            decode(b)
+        elapsed = time.process_time() - t0
         best = elapsed if best is None else min(best, elapsed)
     return {"files": len(blobs), "chars": chars, "seconds": round(best, 3), "chars_per_s": round(chars / best)}
 
 
-def run(copies: int, seed: int) -> dict:
+def _summary(per_file: list[dict]) -> dict:
+    scored = [r for r in per_file if r["cer"] is not None]
+    cers = [r["cer"] for r in scored]
+    return {
+        "mean_cer": round(statistics.mean(cers), 6) if cers else None,
+        "median_cer": round(statistics.median(cers), 6) if cers else None,
+        "max_cer": max(cers) if cers else None,
+        "copies_over_0.5pct": sum(c > 0.005 for c in cers),
+        "pinyin_left": sum(r["pinyin_left"] for r in scored),
+        "question_marks_new": sum(r["question_marks_new"] for r in scored),
+        "marks_new": sum(r["marks_new"] for r in scored),
+        "crashed": len(per_file) - len(scored),
+    }
+
+
+def run_before(before: Path, copies: int, seed: int) -> dict:
+    """The same copies decoded by the `pipelines` package in `before`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "before.json"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(before), str(ROOT)])}
+        subprocess.run([sys.executable, __file__, "--copies", str(copies), "--seed", str(seed), "--out", str(out)],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+        result = json.loads(out.read_text(encoding="utf-8"))
+    return {"pipelines": str(before), "summary": result["summary"], "speed": result["speed"],
+            "per_file": [{k: r.get(k) for k in ("file", "cer", "error")} for r in result["per_file"]]}
+
+
+def run(copies: int, seed: int, before: Path | None = None) -> dict:
     sources = clean_sources()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
@@ -114,26 +160,20 @@ def run(copies: int, seed: int) -> dict:
             per_file.append({**result, "damage": {k: v for k, v in row.items() if k not in ("file", "clean", "notes")}})
         damaged_blobs = [(out / row["file"]).read_bytes() for row in rows]
     clean_blobs = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt"))]
-    cers = [r["cer"] for r in per_file]
-    return {
+    result = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.python_implementation()} {platform.python_version()} {platform.machine()}",
         "copies_per_text": copies,
         "texts": len(sources),
         "copies": len(per_file),
         "seed": seed,
-        "summary": {
-            "mean_cer": round(statistics.mean(cers), 6),
-            "median_cer": round(statistics.median(cers), 6),
-            "max_cer": max(cers),
-            "copies_over_0.5pct": sum(c > 0.005 for c in cers),
-            "pinyin_left": sum(r["pinyin_left"] for r in per_file),
-            "question_marks_new": sum(r["question_marks_new"] for r in per_file),
-            "marks_new": sum(r["marks_new"] for r in per_file),
-        },
+        "summary": _summary(per_file),
         "speed": {"clean": decode_speed(clean_blobs), "damaged": decode_speed(damaged_blobs)},
         "per_file": per_file,
     }
+    if before is not None:
+        result["before"] = run_before(before, copies, seed)
+    return result
 
 
 if __name__ == "__main__":
@@ -141,12 +181,15 @@ if __name__ == "__main__":
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "decode-damage.json")
+    ap.add_argument("--before", type=Path, help="a folder holding an earlier `pipelines` package")
     a = ap.parse_args()
-    result = run(a.copies, a.seed)
+    result = run(a.copies, a.seed, a.before)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    s, sp = result["summary"], result["speed"]
-    print(f"{result['copies']} copies of {result['texts']} texts: mean CER {s['mean_cer']:.4%}, median {s['median_cer']:.4%}, "
-          f"max {s['max_cer']:.4%}, {s['copies_over_0.5pct']} over 0.5%; pinyin left {s['pinyin_left']}, "
-          f"new ? {s['question_marks_new']}, new U+FFFD {s['marks_new']}")
-    print(f"speed: clean {sp['clean']['chars_per_s']:,} chars/s, damaged {sp['damaged']['chars_per_s']:,} chars/s")
+    for label, part in [("now", result)] + ([("before", result["before"])] if "before" in result else []):
+        s, sp = part["summary"], part["speed"]
+        mean = "n/a" if s["mean_cer"] is None else f"{s['mean_cer']:.4%}"
+        print(f"{label}: {result['copies']} copies of {result['texts']} texts: mean CER {mean}, "
+              f"{s['copies_over_0.5pct']} over 0.5%, {s['crashed']} crashed; pinyin left {s['pinyin_left']}, "
+              f"new ? {s['question_marks_new']}, new U+FFFD {s['marks_new']}; "
+              f"speed clean {sp['clean']['chars_per_s']:,} chars/s, damaged {sp['damaged']['chars_per_s']:,} chars/s")

@@ -10,6 +10,7 @@ Rules run on the source-script text, before Traditional -> Simplified.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ LOST_LEAD = re.compile(r"(?<=[^\x00-\x7f)])\?(?=[、;；。，,:：])")
 #: `shì)?`: a `?` straight after the closing bracket of a syllable: the trail byte of a broken
 #: character read with the next byte
 AFTER_FRAGMENT = re.compile(rf"(?<=[a-zü{TONED}]{_CLOSE})\?")
-#: `c(diǎn)`: an annotation glued to a Latin letter (a trail byte in the ASCII range)
-GLUED_ANNOTATION = re.compile(rf"[A-Za-z]{_OPEN}({_SYL}){_CLOSE}")
+#: `c(diǎn)` `[(yǐn)`: an annotation glued to a letter or sign that a trail byte in the ASCII
+#: range (0x40-0x7E) decodes to
+GLUED_ANNOTATION = re.compile(rf"[\x40-\x7e]{_OPEN}({_SYL}){_CLOSE}")
 #: `,,` `,。` `,、` `,;`: a comma inserted before a real mark
 DOUBLED_COMMA = re.compile(r",(?=[,，。、;；:：!！?？])")
 #: private-use, box-drawing and replacement characters never occur in real report text, except
@@ -314,12 +316,16 @@ def resync_broken_sites(text: str, log: RepairLog) -> str:
     for i, line in enumerate(lines):
         if not _SITE_HINT.search(line):
             continue
-        best, best_key = line, (_damage_score(line), -_common_share(line))
+        common = _common_share(line)
+        best, best_key = line, (_damage_score(line), -common)
         for codec in _RESYNC_CODECS:
             fixed = _resync_line(line, codec)
-            if fixed is None or fixed == line or _common_share(fixed) < _common_share(line):
+            if fixed is None or fixed == line:
                 continue
-            key = (_damage_score(fixed), -_common_share(fixed))
+            fixed_common = _common_share(fixed)
+            if fixed_common < common:
+                continue
+            key = (_damage_score(fixed), -fixed_common)
             if key < best_key:
                 best, best_key = fixed, key
         if best is not line:
@@ -337,6 +343,13 @@ def _is_fragment(syllable: str) -> bool:
 
 def _orphan(m: re.Match) -> str:
     return MARK if _is_fragment(m.group(1)) else m.group(0)
+
+
+def _fragment(m: re.Match) -> str:
+    return MARK if toneless(m.group(1)) in _syllable_tails() else m.group(0)
+
+
+_QUESTION_NEAR_MARK = re.compile(rf"({MARK}[^\s?{MARK}]{{0,6}})\?")
 
 
 def _corrupt(m: re.Match) -> str:
@@ -365,6 +378,10 @@ def mark_corruption(text: str) -> str:
     text = GLUED_ANNOTATION.sub(lambda m: _glued(text, m), text)
     text = LOST_LEAD.sub(MARK, text)
     text = AFTER_FRAGMENT.sub(MARK, text)
+    if _SITE_HINT.search(text):
+        text = FRAGMENT.sub(_fragment, text)
+    # a `?` a few characters after a mark belongs to the same damaged stretch
+    text = _QUESTION_NEAR_MARK.sub(lambda m: m.group(1) + MARK, text)
     text = CORRUPT_CHAR.sub(_corrupt, text)
     # Between two marks a few characters apart, a decoder was out of step: mark those too.
     return re.sub(rf"(?<={MARK})[^\s{MARK}、，,。;；:：!！?？“”]{{1,6}}(?={MARK})", lambda m: MARK * len(m.group(0)), text)
@@ -378,15 +395,25 @@ def has_corruption_signal(line: str) -> bool:
     )
 
 
-def _shared_share(line: str, other: str) -> float:
-    """Share of `line`'s bytes found, in order, in `other`'s bytes, in the legacy encoding the
-    copy went through: a stretch decoded out of step is other characters but the same bytes."""
-    best = 0.0
+def _matched_share(a, b) -> float:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / max(1, len(a))
+
+
+def _shared_share(line: str, other: str, share: float) -> float:
+    """Share of `line` found, in order, in `other`: by characters, or else by bytes in the legacy
+    encoding the copy went through (a stretch decoded out of step is other characters but the
+    same bytes). A shared start and end settle most copies (the decoder fell out of step once
+    and came back), then characters, then bytes, each costlier than the one before."""
+    prefix = len(os.path.commonprefix([line, other]))
+    suffix = len(os.path.commonprefix([line[prefix:][::-1], other[prefix:][::-1]]))
+    if prefix + suffix >= share * len(line):
+        return (prefix + suffix) / max(1, len(line))
+    best = _matched_share(line, other)
     for codec in ("gb18030", "big5hkscs"):
-        a = line.encode(codec, errors="replace")
-        b = other.encode(codec, errors="replace")
-        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        best = max(best, sum(block.size for block in matcher.get_matching_blocks()) / max(1, len(a)))
+        if best >= share:
+            break
+        best = max(best, _matched_share(line.encode(codec, errors="replace"), other.encode(codec, errors="replace")))
     return best
 
 
@@ -422,7 +449,7 @@ def drop_corrupt_duplicate_lines(text: str, log: RepairLog, head: int = 3, windo
             # cheap bound first: a line of very different length cannot share `share` of it
             if min(len(other), len(line)) < share * len(line):
                 continue
-            if _shared_share(line, other) >= share:
+            if _shared_share(line, other, share) >= share:
                 drop.add(i)
                 log.dropped_lines += 1
                 # its annotations count as removed, as they did when the copy was dropped later
@@ -445,7 +472,10 @@ def repair(text: str) -> tuple[str, RepairLog]:
     # copies are compared before annotations go: the damaged copy kept its annotations' bytes
     text = drop_corrupt_duplicate_lines(text, log)
     text = remove_pinyin_annotations(text, log)
+    restored = log.mojibake
     text = restore_checksum_sites(text, log)
+    if log.mojibake > restored:  # a restored character may carry its own annotation: `綜(zōng)`
+        text = remove_pinyin_annotations(text, log)
     text = resync_broken_sites(text, log)
     text = mark_corruption(text)
     text = remove_doubled_commas(text, log)
