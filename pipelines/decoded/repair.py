@@ -190,9 +190,9 @@ def restore_checksum_sites(text: str, log: RepairLog) -> str:
 #: a toned syllable (or its tail) and a closing bracket with no opening bracket before it: what
 #: is left of an annotation whose opening bracket was swallowed by a broken character
 FRAGMENT = re.compile(rf"(?<![(（A-Za-zü{TONED}])([a-zü]*[{TONED}][a-zü]*){_CLOSE}")
-#: a line worth re-reading: a toned syllable's tail before a closing bracket, or an orphan site
-#: (starting with a class or a literal, which the regex engine scans fast)
-_SITE_HINT = re.compile(rf"[{TONED}][a-zü]{{0,5}}{_CLOSE}|\?[a-zü]{{1,7}}{_CLOSE}|\][a-zü]{{1,7}}{_CLOSE}")
+#: a line worth re-reading: a tone-marked letter left after the annotations went, or an orphan
+#: site (each starting with a class or a literal, which the regex engine scans fast)
+_SITE_HINT = re.compile(rf"[{TONED}]|\?[a-zü]{{1,7}}{_CLOSE}|\][a-zü]{{1,7}}{_CLOSE}")
 _RESYNC_CODECS = ("gb18030", "big5hkscs")
 _CHARREF = re.compile(r"&#(\d+);")
 
@@ -395,9 +395,11 @@ def has_corruption_signal(line: str) -> bool:
     )
 
 
-def _matched_share(a, b) -> float:
+def _matched_share(a, b, min_block: int) -> float:
+    """Share of `a` in runs of at least `min_block` found, in order, in `b`: single characters
+    matched here and there would make any short line a part of any long paragraph."""
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()) / max(1, len(a))
+    return sum(block.size for block in matcher.get_matching_blocks() if block.size >= min_block) / max(1, len(a))
 
 
 def _shared_share(line: str, other: str, share: float) -> float:
@@ -409,11 +411,11 @@ def _shared_share(line: str, other: str, share: float) -> float:
     suffix = len(os.path.commonprefix([line[prefix:][::-1], other[prefix:][::-1]]))
     if prefix + suffix >= share * len(line):
         return (prefix + suffix) / max(1, len(line))
-    best = _matched_share(line, other)
+    best = _matched_share(line, other, 2)
     for codec in ("gb18030", "big5hkscs"):
         if best >= share:
             break
-        best = max(best, _matched_share(line.encode(codec, errors="replace"), other.encode(codec, errors="replace")))
+        best = max(best, _matched_share(line.encode(codec, errors="replace"), other.encode(codec, errors="replace"), 3))
     return best
 
 
@@ -446,8 +448,9 @@ def drop_corrupt_duplicate_lines(text: str, log: RepairLog, head: int = 3, windo
             # damage: a corruption signal, or more `?` inside the line than the other line has
             if not signal and len(inner) <= len(_INNER_QUESTION.findall(other)):
                 continue
-            # cheap bound first: a line of very different length cannot share `share` of it
-            if min(len(other), len(line)) < share * len(line):
+            # a copy has about the length of its line (give or take a prefix and the characters
+            # read out of step): a line much shorter or much longer is no copy
+            if len(other) < share * len(line) or len(other) > 1.6 * len(line) + 8:
                 continue
             if _shared_share(line, other, share) >= share:
                 drop.add(i)

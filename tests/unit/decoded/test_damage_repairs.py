@@ -122,6 +122,8 @@ RESYNC_CASES = [
     ("開展牐╢àn）I業執照", "開展營業執照"),
     # 謹(jǐn) between the bytes of 標 (98 CB) with half-width brackets: 標 is lost, the rest resyncs
     ("預期目?shàn)送瓿汕闆r", "預期目\ufffd完成情況"),
+    # 和 (GBK BA CD) with （hé） inserted between its bytes: 海 (BA A3), è, ǎ, ┩ (A9 A3) and so on
+    ("大力推進垃圾分類海èǎ┩公廁建設", "大力推進垃圾分類和公廁建設"),
     # no fragment: unchanged
     ("預期目標完成情況", "預期目標完成情況"),
     ("咖啡(café)与茶", "咖啡(café)与茶"),
