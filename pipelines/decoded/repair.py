@@ -264,7 +264,8 @@ def _resync_line(line: str, codec: str) -> str | None:
     lost (U+FFFD); the byte after the fragment is its trail byte when the annotation was inserted
     inside it (then the rest was read out of step), or already the next character: of the two
     readings the one giving more common characters wins, the trail reading only when it decodes
-    cleanly. None when the line cannot be re-read."""
+    cleanly (in GBK the checksum may then pin the lost lead byte and restore the character).
+    None when the line cannot be re-read."""
     # characters the codec lacks came as references (`&#N;`) that a parser resolved: same again
     data = line.encode(codec, errors="xmlcharrefreplace")
     if _LOST in data:
@@ -280,21 +281,28 @@ def _resync_line(line: str, codec: str) -> str | None:
 
     data = full.sub(drop_full, data)
     sites = [m for m in half.finditer(data) if _is_fragment(m.group(1).decode(codec, errors="replace"))]
-    parts, pos = [], 0
+    parts, seps, pos = [], [], 0
     for k, m in enumerate(sites):
         parts.append(data[pos : m.start()])
+        seps.append(MARK)
         pos = m.end()
         end = sites[k + 1].start() if k + 1 < len(sites) else len(data)
         if m.group(2) is None and pos < end and data[pos] >= 0x40 and data[pos] != 0x5C:
             as_trail = _strict_decode(data[pos + 1 : end], codec, lost_trails=False)
             as_next = _strict_decode(data[pos:end], codec)
             if as_trail is not None and (as_next is None or _common_share(as_trail[:16]) > _common_share(as_next[:16])):
+                if codec == "gb18030":  # the trail byte is known: the checksum may pin the lead
+                    before = _strict_decode(parts[-1], codec)
+                    syllable = m.group(1).decode(codec, errors="replace")
+                    ch = restore_by_checksum(before[-1], syllable, chr(data[pos]), None) if before else None
+                    if ch is not None:
+                        seps[-1] = ch
                 pos += 1
     parts.append(data[pos:])
     decoded = [_strict_decode(part, codec) for part in parts]
     if any(part is None for part in decoded):
         return None
-    text = MARK.join(decoded)
+    text = decoded[0] + "".join(sep + part for sep, part in zip(seps, decoded[1:]))
     return _CHARREF.sub(lambda m: chr(int(m.group(1))), text) if "&#" in text and "&#" not in line else text
 
 

@@ -120,8 +120,12 @@ def test_damaged_copy_of_a_first_line_is_dropped(text, dropped):
 RESYNC_CASES = [
     # 範（fàn） inserted between the bytes of 營 (GBK A0 49): the bytes give the line back exactly
     ("開展牐╢àn）I業執照", "開展營業執照"),
-    # 謹(jǐn) between the bytes of 標 (98 CB) with half-width brackets: 標 is lost, the rest resyncs
-    ("預期目?shàn)送瓿汕闆r", "預期目\ufffd完成情況"),
+    # an annotation (shàn) inserted between the bytes of 標 (98 CB), half-width brackets: the lead
+    # byte went with `(` into `?`, the trail byte CB opened the stretch read out of step; the
+    # checksum (目 is C4 BF; BF 98 is read shàn) gives back the lead 98, and the rest resyncs
+    ("預期目?shàn)送瓿汕闆r", "預期目標完成情況"),
+    # the same with a syllable that pins no lead byte: 標 is lost (U+FFFD), the rest resyncs
+    ("預期目?zhuàn)送瓿汕闆r", "預期目\ufffd完成情況"),
     # 和 (GBK BA CD) with （hé） inserted between its bytes: 海 (BA A3), è, ǎ, ┩ (A9 A3) and so on
     ("大力推進垃圾分類海èǎ┩公廁建設", "大力推進垃圾分類和公廁建設"),
     # no fragment: unchanged
