@@ -1,4 +1,5 @@
-"""Every re-encoding of every seed and corpus text decodes to the same text as its UTF-8 original.
+"""Clean texts: every re-encoding of every seed and corpus text decodes to the same text as its
+UTF-8 original, and decoding makes no false repair on any of them.
 
 GB18030 holds every character, so those bytes are exact. Big5 has no Simplified characters and
 lacks a few others: a text Big5 cannot hold is published in Big5 as its Traditional version
@@ -9,6 +10,7 @@ code, A145, is U+2027 in cp950 and U+2022 `•` in HKSCS).
 """
 
 import codecs
+import re
 
 import pytest
 
@@ -68,3 +70,33 @@ def test_every_reencoding_decodes_to_the_same_text(path):
     d = decode_report(data, f"{path.stem}.big5")
     assert d.encoding == "big5"
     assert d.text == decode_report(text.encode("utf-8"), path.name).text
+
+
+def _only_commas_before_marks_removed(original: str, decoded: str) -> bool:
+    """True when `decoded` is `original` less some `,` standing before another mark (a typo such
+    as `增长3.2%,。` that the doubled-comma rule mends)."""
+    import difflib
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, original, decoded, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag != "delete" or original[i1:i2] != "," * (i2 - i1) or original[i2 : i2 + 1] not in set(",，。、;；:：!！?？"):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("path", SEED_FILES + CORPUS_FILES, ids=lambda p: p.stem)
+def test_clean_texts_are_unchanged(path):
+    """No false repair: a text with no annotation comes out as it was, width folded (and the
+    two damaged seeds and the annotated corpus pages keep no annotation)."""
+    from pipelines.chars import fold_width
+
+    original = path.read_text(encoding="utf-8")
+    d = decode_report(original.encode("utf-8"), path.name)
+    if d.repairs_pinyin:  # a damaged page: repaired, nothing of the damage left
+        assert d.script == "traditional"
+        assert not re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]|[\u3400-\u9fff][(（][a-zü]{1,6}[)）]", d.text)
+        return
+    assert (d.repairs_mojibake, d.repairs_dropped_lines, d.unrecoverable_chars) == (0, 0, 0)
+    assert d.text_source == fold_width(original) or _only_commas_before_marks_removed(fold_width(original), d.text_source)
+    assert d.script in ("simplified", "traditional")
