@@ -410,6 +410,10 @@ def _matched_share(a, b, min_block: int) -> float:
     return sum(block.size for block in matcher.get_matching_blocks() if block.size >= min_block) / max(1, len(a))
 
 
+#: longer lines are compared by shared start and end only (difflib is quadratic at worst)
+_LONGEST_COMPARED = 4000
+
+
 def _shared_share(line: str, other: str, share: float) -> float:
     """Share of `line` found, in order, in `other`: by characters, or else by bytes in the legacy
     encoding the copy went through (a stretch decoded out of step is other characters but the
@@ -417,7 +421,7 @@ def _shared_share(line: str, other: str, share: float) -> float:
     and came back), then characters, then bytes, each costlier than the one before."""
     prefix = len(os.path.commonprefix([line, other]))
     suffix = len(os.path.commonprefix([line[prefix:][::-1], other[prefix:][::-1]]))
-    if prefix + suffix >= share * len(line):
+    if prefix + suffix >= share * len(line) or len(line) > _LONGEST_COMPARED:
         return (prefix + suffix) / max(1, len(line))
     best = _matched_share(line, other, 2)
     for codec in ("gb18030", "big5hkscs"):
