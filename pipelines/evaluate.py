@@ -108,6 +108,28 @@ def _same(attr: str, gold, pred) -> bool:
     return _text(g) == _text(p)
 
 
+def _match_rows(g: pd.DataFrame, p: pd.DataFrame, optional: list[bool]) -> list[tuple[int, int]]:
+    """Gold and predicted rows of one report paired on the same |value| and unit: required gold
+    rows first, then the most alike clauses, then (two equal numbers in one clause) the most
+    alike metrics."""
+    pairs = []
+    for gi, grow in g.iterrows():
+        for pi, prow in p.iterrows():
+            if _num(grow["value"]) is not None and abs(abs(_num(grow["value"])) - abs(_num(prow["value"]))) < 1e-9 \
+                    and str(_norm(grow["unit"]) or "") == str(_norm(prow["unit"]) or ""):
+                sim = difflib.SequenceMatcher(None, str(grow.get("text", "")), str(prow.get("text", ""))).ratio()
+                msim = difflib.SequenceMatcher(None, str(grow.get("metric", "")), str(prow.get("metric", ""))).ratio()
+                pairs.append((not optional[gi], round(sim, 6), msim, gi, pi))
+    used_g, used_p, matches = set(), set(), []
+    for _required, _sim, _msim, gi, pi in sorted(pairs, reverse=True):
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        matches.append((gi, pi))
+    return matches
+
+
 def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict, dict]:
     prf = PRF()
     attrs = {a: [0, 0] for a in INDICATOR_ATTRIBUTES}
@@ -116,20 +138,8 @@ def score_indicators(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[PRF, dict,
         g = gold[gold["report_id"] == report_id].reset_index(drop=True)
         p = pred[pred["report_id"] == report_id].reset_index(drop=True)
         optional = [bool(_norm(o)) for o in g.get("optional", [None] * len(g))]
-        pairs = []
-        for gi, grow in g.iterrows():
-            for pi, prow in p.iterrows():
-                if _num(grow["value"]) is not None and abs(abs(_num(grow["value"])) - abs(_num(prow["value"]))) < 1e-9 \
-                        and str(_norm(grow["unit"]) or "") == str(_norm(prow["unit"]) or ""):
-                    sim = difflib.SequenceMatcher(None, str(grow.get("text", "")), str(prow.get("text", ""))).ratio()
-                    pairs.append((sim, not optional[gi], gi, pi))
-        used_g, used_p, matches = set(), set(), []
-        for sim, required, gi, pi in sorted(pairs, key=lambda t: (t[1], t[0]), reverse=True):
-            if gi in used_g or pi in used_p:
-                continue
-            used_g.add(gi)
-            used_p.add(pi)
-            matches.append((gi, pi))
+        matches = _match_rows(g, p, optional)
+        used_g, used_p = {gi for gi, _ in matches}, {pi for _, pi in matches}
         for gi, grow in g.iterrows():
             if gi not in used_g and not optional[gi]:
                 prf.fn += 1
@@ -297,17 +307,8 @@ def score_codes(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
         g = gold[gold["report_id"] == report_id].reset_index(drop=True)
         p = pred[pred["report_id"] == report_id].reset_index(drop=True)
         optional = [bool(_norm(o)) for o in g.get("optional", [None] * len(g))]
-        pairs = [(difflib.SequenceMatcher(None, str(gr.get("text", "")), str(pr.get("text", ""))).ratio(), not optional[gi], gi, pi)
-                 for gi, gr in g.iterrows() for pi, pr in p.iterrows()
-                 if _num(gr["value"]) is not None and abs(abs(_num(gr["value"])) - abs(_num(pr["value"]))) < 1e-9
-                 and str(_norm(gr["unit"]) or "") == str(_norm(pr["unit"]) or "")]
-        used_g, used_p = set(), set()
-        for _sim, required, gi, pi in sorted(pairs, key=lambda t: (t[1], t[0]), reverse=True):
-            if gi in used_g or pi in used_p:
-                continue
-            used_g.add(gi)
-            used_p.add(pi)
-            if not required:
+        for gi, pi in _match_rows(g, p, optional):
+            if optional[gi]:
                 continue
             gc, pc = _text(g.loc[gi].get("indicator_code")), _text(p.loc[pi].get("indicator_code"))
             gold_coded += gc is not None
