@@ -120,6 +120,8 @@ class ReportRules(_Strict):
     published_date: list[str]
     url_date: str
     outlet: list[str]
+    author_noise: str
+    not_title: list[str]
     authors: list[str]
     zone: str
     limits: dict[str, int]

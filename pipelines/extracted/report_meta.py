@@ -131,8 +131,22 @@ def infer_byline(seg: Segmented, text: str) -> dict:
         out["outlet"] = m.group(1)
     m = _first(rules["authors"], lines)
     if m:
-        out["authors"] = " ".join(re.split(r"[\s、]+", m.group(1).strip()))
+        names = [n for n in re.split(r"[\s、]+", m.group(1).strip()) if n]
+        names = [re.sub(rules["author_noise"], "", n) for n in names]  # 实习生胡某 -> 胡某
+        out["authors"] = " ".join(n for n in names if len(n) >= 2 and not re.search(rules["author_noise"], n)) or None
     return out
+
+
+def infer_title(seg: Segmented) -> str | None:
+    """The first title line that is not a caption, breadcrumb, byline or dateline; when the first
+    one is such chrome, a short standalone line right after it (a title under a breadcrumb)."""
+    standalone = [s for s in seg.sentences[: limit(RULES, "title_lines")] if s.block in ("title", "caption")]
+    if not standalone or seg.sentences[0].block not in ("title", "caption"):
+        standalone = [s for s in seg.sentences if s.block == "title"][:1]
+    for s in standalone:
+        if not any(re.search(p, s.text) for p in load_yaml(RULES)["not_title"]):
+            return re.sub(r"[\s|]+$", "", s.text)
+    return None
 
 
 def url_date(url: str | None) -> tuple[int, int | None] | None:
@@ -185,7 +199,7 @@ def infer_metadata(seg: Segmented, text: str, sidecar: dict | None = None) -> di
     published = (date.year, date.month) if date else url_date(sidecar.get("source_url"))
     review_year, plan_year = infer_years(seg, published, report_type)
     meta = {
-        "title": seg.title,
+        "title": infer_title(seg),
         "province": place.province,
         "city": place.city,
         "district": place.district,

@@ -84,3 +84,23 @@ def test_url_dates():
     assert url_date("http://example.org/html/2011/ABC_0111/4637.html") == (2011, None)
     assert url_date("http://example.org/system/2012/10/11/054287106.shtml") == (2012, 10)
     assert url_date(None) is None and url_date("http://example.org/a/b.html") is None
+
+
+TITLES = [
+    # captions, breadcrumbs, bylines and datelines are not the title
+    ("大会现场 张三 摄\n\n某区人代会开幕,区长作政府工作报告。", None),
+    ("[ 索引号 ] 115001/2025-00014\n\n关于某区2024年计划执行情况的报告\n\n一、执行情况", "关于某区2024年计划执行情况的报告"),
+    ("某县重大项目集中开工\n\n全县新开工项目28个。", "某县重大项目集中开工"),
+]
+
+
+@pytest.mark.parametrize("text,expected", TITLES)
+def test_title(text, expected):
+    assert meta(text)["title"] == expected
+
+
+def test_authors_without_roles_and_outlets():
+    m = meta("海口网讯(记者 谢某 实习生胡某某)全市规模以上工业完成产值277亿元。")
+    assert m["authors"] == "谢某 胡某某"
+    m = meta("中新网南京2月20日电 (记者 陆某某)某市地区生产总值增长13%。")
+    assert m["outlet"] == "中新网"
