@@ -35,9 +35,14 @@ def _build(args) -> int:
 def _evaluate(args) -> int:
     from pipelines.evaluate import evaluate_release, format_scores, latest_release_dir
 
-    release_dir = Path(args.release_dir) if args.release_dir else latest_release_dir(_settings().releases_dir)
-    scores = evaluate_release(Path(args.gold_dir), release_dir)
-    print(format_scores(scores, details=not args.summary))
+    paths = [Path(p) for p in args.paths]
+    releases = [p for p in paths if (p / "release.json").exists()]
+    golds = [p for p in paths if p not in releases]
+    release_dir = releases[0] if releases else latest_release_dir(_settings().releases_dir)
+    for gold in golds:
+        scores = evaluate_release(gold, release_dir)
+        print(f"##### {gold} against {release_dir}")
+        print(format_scores(scores, details=not args.summary))
     return 0
 
 
@@ -95,9 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", action="store_true", help="print the repaired source-script text instead")
     p.set_defaults(func=_decode)
 
-    p = sub.add_parser("evaluate", help="score a release (default: the latest) against a gold folder")
-    p.add_argument("gold_dir")
-    p.add_argument("release_dir", nargs="?")
+    p = sub.add_parser("evaluate", help="score a release (default: the latest) against one or more gold folders, each scored on its own (seeds, corpus)")
+    p.add_argument("paths", nargs="+", metavar="GOLD_DIR|RELEASE_DIR",
+                   help="gold folders (indicators.csv, projects.csv, reports.csv) and optionally a release folder (holds release.json)")
     p.add_argument("--summary", action="store_true", help="scores only, without the lists of misses and extras")
     p.set_defaults(func=_evaluate)
 

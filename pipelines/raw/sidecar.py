@@ -24,6 +24,14 @@ SIDECAR_FIELDS = {
     "outlet": str,
     "authors": str,
 }
+#: where the text was obtained and under what terms (a curator's record, not inferred)
+PROVENANCE_FIELDS = {
+    "source_url": str,
+    "source_publisher": str,
+    "source_licence": str,
+    "accessed_date": dt.date,
+}
+ALLOWED_FIELDS = {**SIDECAR_FIELDS, **PROVENANCE_FIELDS}
 
 
 def load_sidecar(path: Path) -> dict:
@@ -40,9 +48,9 @@ def load_sidecar(path: Path) -> dict:
         raise ReportRejected(path.name, "the sidecar must be a mapping of field: value")
     out = {}
     for key, value in data.items():
-        if key not in SIDECAR_FIELDS:
-            raise ReportRejected(path.name, f"the sidecar sets unknown field {key!r} (allowed: {', '.join(SIDECAR_FIELDS)})")
-        want = SIDECAR_FIELDS[key]
+        if key not in ALLOWED_FIELDS:
+            raise ReportRejected(path.name, f"the sidecar sets unknown field {key!r} (allowed: {', '.join(ALLOWED_FIELDS)})")
+        want = ALLOWED_FIELDS[key]
         if value is None:
             out[key] = None
             continue

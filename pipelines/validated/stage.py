@@ -8,9 +8,11 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from .. import registry
+from ..extracted.codes import catalog_rows
 from ..extracted.projects import build_projects
 from ..extracted.stage import Extracted
 from ..segmented.sentences import Segmented
+from .target_outcomes import build_target_outcomes
 
 #: project attributes carried on mention rows for build_projects, not published with mentions
 MENTION_ONLY = ["name", "district", "category", "investment_value", "investment_unit"]
@@ -30,6 +32,7 @@ def sentence_rows(seg: Segmented) -> list[dict]:
         "start": s.start,
         "end": s.end,
         "truncated": s.truncated,
+        "page": s.page,
         "tokens": s.tokens,
     } for s in seg.sentences]
 
@@ -59,7 +62,7 @@ def table_batches(keys: list[str], load: Loader, batch_size: int = BATCH_REPORTS
     report (projects, from the mentions kept in a few columns). Each table's batches, joined,
     equal the table sorted as a whole: its first sort key is the report id."""
     keys = sorted(keys)
-    mentions = []
+    mentions, indicators, reports = [], [], []
     for i in range(0, len(keys), max(batch_size, 1)):
         extracted, segmented = load(keys[i : i + batch_size])
         chunk = sorted(extracted)
@@ -70,15 +73,25 @@ def table_batches(keys: list[str], load: Loader, batch_size: int = BATCH_REPORTS
         if not men.empty:
             mentions.append(men[[c for c in PROJECT_INPUTS if c in men.columns]])
             men = men.drop(columns=MENTION_ONLY, errors="ignore")
-        yield {
+        batch = {
             "reports": _table(rep, "reports", ["report_id"]),
             "sentences": _table(sent, "sentences", ["report_id", "position"]),
             "indicators": _table(ind, "indicators", ["report_id", "start"]),
             "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
         }
+        # target_outcomes pairs figures across reports: kept whole (small beside sentences)
+        indicators.append(batch["indicators"])
+        reports.append(batch["reports"])
+        yield batch
     men = _concat(mentions)
     projects = build_projects(men) if not men.empty else pd.DataFrame()
-    yield {"projects": _table(projects, "projects", ["district", "name"])}
+    all_indicators = pd.concat(indicators, ignore_index=True) if indicators else registry.empty_frame(registry.TABLES["indicators"])
+    all_reports = pd.concat(reports, ignore_index=True) if reports else registry.empty_frame(registry.TABLES["reports"])
+    yield {
+        "projects": _table(projects, "projects", ["district", "name"]),
+        "indicator_catalog": _table(pd.DataFrame(catalog_rows()), "indicator_catalog", ["indicator_code"]),
+        "target_outcomes": build_target_outcomes(all_indicators, all_reports),
+    }
 
 
 def combine(extracted: dict[str, Extracted], segmented: dict[str, Segmented]) -> dict[str, pd.DataFrame]:
