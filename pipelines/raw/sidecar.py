@@ -24,7 +24,15 @@ SIDECAR_FIELDS = {
     "published_date": dt.date,
     "outlet": str,
     "authors": str,
+    # provenance: where the curator obtained the text and under what terms (`unknown` when not known)
+    "source_url": str,
+    "source_publisher": str,
+    "source_licence": str,
+    "accessed_date": dt.date,
 }
+#: the provenance fields: only a curator knows them, so they are never "inferred" and are not
+#: listed in `curated_fields`
+PROVENANCE_FIELDS = ("source_url", "source_publisher", "source_licence", "accessed_date")
 
 
 def load_sidecar(path: Path) -> dict:

@@ -19,9 +19,13 @@ import pyarrow.parquet as pq
 
 from .. import registry
 from .catalog import write_catalog
+from .datacard import DATA_LICENSE, LICENSE_FILE, QUOTED_COLUMNS, write_datacard
+from .docs import build_data_docs
+from .drift import across_releases
+from .drift import warnings as drift_warnings
+from .provenance import code_fingerprint, code_version
 from .store import atomic_write_text, parse_version, read_index, sha256_file
 
-LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -112,45 +116,20 @@ def _changelog(version: str, previous: dict | None, previous_dir: Path | None, t
     return "\n".join(lines) + "\n"
 
 
-def _datacard(version: str, created: str, tables: dict[str, pd.DataFrame], gate: dict) -> str:
-    reports = tables["reports"]
-    rows = "\n".join(f"| {n} | {len(tables[n])} | {registry.TABLES[n].description} |" for n in registry.TABLES)
-    districts = ", ".join(sorted(reports["district"].dropna().unique())) or "none"
-    return f"""# cn-gov-reports {version}
-
-Economic indicators and named projects extracted from Chinese local-government reports
-(government work reports, plan-execution reports, economic-work-conference news), with every
-figure traceable to its sentence and character offsets in the decoded source text.
-
-- Created: {created}
-- Reports: {len(reports)} (districts: {districts})
-- Validation: {"passed" if gate.get("passed") else "FAILED"} (see `validation.html`)
-
-| table | rows | what |
-|---|---:|---|
-{rows}
-
-Files: each table as Parquet (zstd, column descriptions in the Arrow field metadata) and CSV
-(UTF-8 with BOM, RFC 4180). `datapackage.json` describes every field; `SHA256SUMS` lets you
-check every file (`sha256sum -c SHA256SUMS`).
-
-## Sources
-Each source report is listed in `datapackage.json` (`sources`) with its SHA-256. Input files that
-were refused are listed in `rejected.json` with the reason.
-
-## How to cite
-cn-gov-reports contributors, *cn-gov-reports dataset* {version} ({created[:10]}). Licence CC BY 4.0.
-
-## Licence
-Data: CC BY 4.0. The source reports are public government documents.
-
-## Known limits
-- Extraction is rule-based: see the project's evaluation against hand-made gold annotations.
-- Quantities written only in Chinese numerals (三所, 八成) are not extracted.
-- `year` and `kind` come from context when a clause states neither; a release records the
-  share of null years as a warning.
-- Characters damaged beyond repair in a source are marked U+FFFD; clauses holding one are skipped.
-"""
+def source_entries(reports: pd.DataFrame) -> list[dict]:
+    """`datapackage.json` `sources`: one per report, with where it came from and under what
+    terms (the curator's sidecar; `unknown` where the curator does not know, null with no sidecar)."""
+    out = []
+    for r in reports.itertuples():
+        entry = {"title": r.title if isinstance(r.title, str) and r.title else r.source_file,
+                 "path": r.source_url if isinstance(r.source_url, str) and r.source_url.startswith(("http://", "https://")) else r.source_file,
+                 "report_id": r.report_id, "source_file": r.source_file, "sha256": r.source_sha256}
+        for key in ("source_url", "source_publisher", "source_licence"):
+            value = getattr(r, key)
+            entry[key.removeprefix("source_")] = value if isinstance(value, str) and value else None
+        entry["accessed"] = r.accessed_date.isoformat() if r.accessed_date is not None and not pd.isna(r.accessed_date) else None
+        out.append(entry)
+    return out
 
 
 def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.DataFrame]) -> dict:
@@ -161,29 +140,29 @@ def _datapackage(version: str, created: str, out: Path, tables: dict[str, pd.Dat
             res = {
                 "name": f"{name}-{fmt}" if fmt == "parquet" else name,
                 "path": path.name,
+                "profile": "tabular-data-resource",
                 "format": fmt,
-                "bytes": path.stat().st_size,
-                "hash": f"sha256:{sha256_file(path)}",
                 "description": table.description,
+                "schema": registry.frictionless_schema(table, fmt),
             }
             if fmt == "csv":
-                res.update({"profile": "tabular-data-resource", "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": registry.frictionless_schema(table)})
+                res.update({"bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}", "mediatype": "text/csv", "encoding": "utf-8-sig"})
             else:
-                # a plain file resource: Frictionless reads Parquet without byte counts, so the
-                # Parquet twin carries its size and hash but no schema (the CSV's applies)
-                res.update({"type": "file", "mediatype": "application/vnd.apache.parquet"})
+                # Frictionless reads Parquet through pandas and counts no bytes, so declared
+                # `bytes`/`hash` would fail validation: the digest is in SHA256SUMS instead
+                res.update({"mediatype": "application/vnd.apache.parquet"})
+            quoted = [c.split(".")[1] for c in QUOTED_COLUMNS if c.startswith(name + ".")]
+            if quoted:  # these columns quote the sources: their own terms apply, not the package licence
+                res["licenses"] = [{"path": LICENSE_FILE, "title": f"{DATA_LICENSE['name']}, except {', '.join(quoted)}: each source's own terms (see sources)"}]
             resources.append(res)
-    sources = [
-        {"title": r.source_file, "path": r.source_file, "sha256": r.source_sha256, "report_id": r.report_id}
-        for r in tables["reports"].itertuples()
-    ]
+    sources = source_entries(tables["reports"])
     return {
         "profile": "data-package",
         "name": "cn-gov-reports",
         "title": "Indicators and projects from Chinese local-government reports",
         "version": version.lstrip("v"),
         "created": created,
-        "licenses": [LICENSE],
+        "licenses": [DATA_LICENSE],
         "sources": sources,
         "schema_fingerprint": registry.schema_fingerprint(),
         "resources": resources,
@@ -203,10 +182,12 @@ def write_release_files(out: Path, version: str, created: str, tables: dict[str,
     (out / "validation.html").write_text(render_validation_html(version, gate), encoding="utf-8")
     (out / "rejected.json").write_text(json.dumps(rejected, ensure_ascii=False, indent=2), encoding="utf-8")
     (out / "CHANGELOG.md").write_text(_changelog(version, previous, previous_dir, tables, rejected), encoding="utf-8")
-    (out / "README.md").write_text(_datacard(version, created, tables, gate), encoding="utf-8")
+    write_datacard(out, version, created, tables, gate, entry)
+    build_data_docs(out, version, created, tables)
     package = _datapackage(version, created, out, tables)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-    sums = [f"{sha256_file(out / n)}  {n}" for n in sorted(p.name for p in out.iterdir())]
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    sums = [f"{sha256_file(out / n)}  {n}" for n in files]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
 
@@ -231,6 +212,7 @@ def publish(tables: dict[str, pd.DataFrame], gate: dict, rejected: list[dict], r
     created = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     previous = next((r for r in index["releases"] if r["version"] == index.get("latest")), None)
     previous_dir = releases / previous["version"] if previous else None
+    gate = {**gate, "across_releases": across_releases(tables, previous, previous_dir)}
     entry = {
         "version": version,
         "created": created,
@@ -240,9 +222,11 @@ def publish(tables: dict[str, pd.DataFrame], gate: dict, rejected: list[dict], r
         "sources": {r.report_id: r.source_sha256 for r in tables["reports"].itertuples()},
         "row_counts": {n: int(len(tables[n])) for n in registry.TABLES},
         "gate": "passed",
-        "warnings": [w for t in gate.get("tables", []) for w in t.get("warnings", [])],
+        "warnings": [w for t in gate.get("tables", []) for w in t.get("warnings", [])] + drift_warnings(gate["across_releases"]),
         "rejected": [r["source_file"] for r in rejected],
         "reason": reason,
+        "code_version": code_version(),
+        "code_fingerprint": code_fingerprint(),
     }
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
     try:
