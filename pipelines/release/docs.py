@@ -4,10 +4,12 @@
 What GX makes deterministic and what it does not (a release must be byte-identical when rebuilt):
 - the run is named after the version and timed at the release's `created`, so the validation
   pages' paths (`validations/<suite>/<version>/<created>/...`) repeat;
-- GX stamps the page's logo URL with the build time (`?d=<now>`) and gives collapsible blocks
-  random uuid4 ids: the stamp is removed and the ids numbered in page order;
-- the pages load Bootstrap, jQuery, Vega and Font Awesome from public CDNs: offline they show
-  unstyled but complete; GX's bundled static images and fonts that no page uses are dropped.
+- GX stamps the page's logo URL with the build time (`?d=<now>`), records the batch's load time
+  (`ge_load_time`) and gives collapsible blocks random uuid4 ids: the stamp is removed, the load
+  time replaced by the release's time and the ids numbered in page order;
+- the pages load Bootstrap, jQuery, Vega and Font Awesome from public CDNs: offline the validation
+  pages show unstyled but complete, and the index's own list (drawn by a CDN script) stays empty,
+  so a plain list of the pages is put first; GX's bundled images and fonts no page uses are dropped.
 A foreign key is validated here as "the value exists in the referenced table" on a derived
 yes/no column, so a page does not list every id of the referenced table.
 """
@@ -15,6 +17,7 @@ yes/no column, so a page does not list every id of the referenced table.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import re
 import shutil
@@ -27,6 +30,7 @@ from .. import registry
 
 FOLDER = "validation"
 STAMP = re.compile(r"\?d=\d{8}T\d{6}\.\d{6}Z")
+LOAD_TIME = re.compile(r"\b\d{8}T\d{6}\.\d{6}Z\b")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -88,17 +92,39 @@ def build_data_docs(out: Path, version: str, created: str, tables: dict[str, pd.
                 result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10}))
             checkpoint.run(batch_parameters={"dataframe": frames[definition.name]},
                            run_id=RunIdentifier(run_name=version, run_time=run_time))
-        _tidy(Path(tmp))
+        _tidy(Path(tmp), run_time.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ"))
         shutil.copytree(tmp, target)
     return target
 
 
-def _tidy(site: Path) -> None:
+def _offline_index(site: Path) -> None:
+    """GX's index lists the validations with a script loaded from a CDN: offline the list is
+    empty. A plain list of the same pages goes first, so the folder works without a network."""
+    index = site / "index.html"
+    if not index.exists():
+        return
+    items = []
+    for page in sorted((site / "validations").rglob("*.html")):
+        suite = page.relative_to(site / "validations").parts[0]
+        items.append(f"<li><a href='{page.relative_to(site).as_posix()}'>{html.escape(suite)}: validation result</a> · "
+                     f"<a href='expectations/{html.escape(suite)}.html'>expectation suite</a></li>")
+    nav = ("<nav id='cgr-offline-index' style='margin:1em 2em'><h2>Validation results of this release</h2>"
+           "<p>One page per table (the list below works offline; GX's own table under it needs its CDN scripts).</p>"
+           f"<ul>{''.join(items)}</ul></nav>")
+    text = index.read_text(encoding="utf-8")
+    body = re.search(r"<body[^>]*>", text)
+    if body:
+        index.write_text(text[:body.end()] + nav + text[body.end():], encoding="utf-8")
+
+
+def _tidy(site: Path, run_stamp: str) -> None:
     """Remove the build-time stamps and the bundled assets no page refers to."""
+    _offline_index(site)
     pages = sorted(site.rglob("*.html"))
     texts = {}
     for page in pages:
         text = STAMP.sub("", page.read_text(encoding="utf-8"))
+        text = LOAD_TIME.sub(run_stamp, text)  # the batch's `ge_load_time` marker: the release's time
         numbers: dict[str, str] = {}  # GX gives each collapsible block a random uuid4: number them
         text = UUID.sub(lambda m: numbers.setdefault(m.group(0), f"block-{len(numbers) + 1}"), text)
         page.write_text(text, encoding="utf-8")

@@ -24,6 +24,11 @@ DERIVED = {
 NAMED_SETS = {"$unit_vocabulary": "the unit vocabulary (every unit in pipelines/data/units.yaml, with or without a multiplier such as 万 or 亿)"}
 
 
+def _h(text: str) -> str:
+    """Escaped text with `code` marked up."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def _col(name) -> str:
     return DERIVED.get(name, f"`{name}`")
 
@@ -104,8 +109,8 @@ def render_validation_html(version: str, gate: dict) -> str:
     passed = gate.get("passed")
     p = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Validation of {html.escape(version)}</title><style>{STYLE}</style></head><body>"]
     p.append(f"<h1>Validation of release {html.escape(version)}: <span class='{'ok' if passed else 'fail'}'>{'passed' if passed else 'FAILED'}</span></h1>")
-    p.append(f"<p class='counts'><span class='ok'>{c['passed']} passed</span><span class='warn'>{c['warned']} warned</span>"
-             f"<span class='fail'>{c['failed']} failed</span><span>{c['total']} checks</span></p>")
+    p.append(f"<p class='counts'><span class='ok'>{c['passed']} passed</span> <span class='warn'>{c['warned']} warned</span> "
+             f"<span class='fail'>{c['failed']} failed</span> <span>(of {c['total']} checks)</span></p>")
     p.append("<p>Before a release is published, every table is checked as a whole by Great Expectations. A check that "
              "<b>blocks</b> stops publication when a single row breaks it, so a published release has passed all of them. "
              "A <b>warning</b> is a softer check: the release is published and the warning is explained below. "
@@ -122,25 +127,25 @@ def render_validation_html(version: str, gate: dict) -> str:
         for e in warned:
             word = "Failed" if e["severity"] == "critical" else "Warning"
             ex = _examples(e["examples"])
-            p.append(f"<li><b>{word}</b> on <code>{html.escape(e['table'])}</code>: {html.escape(describe(e))} "
+            p.append(f"<li><b>{word}</b> on <code>{html.escape(e['table'])}</code>: {_h(describe(e))} "
                      f"{e['unexpected_count']} rows do not" + (f", for example: {html.escape(ex)}" if ex else "") + ".</li>")
         for x in across_warned:
             ex = "; ".join(f"{d['report_id']}: {d['before']} → {d['now']}" for d in x["examples"])
-            p.append(f"<li><b>Warning</b> against the previous release: {html.escape(x['description'])} "
-                     f"{html.escape(x['message'])}" + (f". Reports that lost rows: {html.escape(ex)}" if ex else "") + ".</li>")
+            p.append(f"<li><b>Warning</b> against the previous release: {_h(x['description'])} "
+                     f"{_h(x['message'])}" + (f". Reports that lost rows: {html.escape(ex)}" if ex else "") + ".</li>")
         p.append("</ul>")
     if across.get("compared_with"):
         p.append(f"<h2>Against the previous release ({html.escape(across['compared_with'])})</h2><table><tr><th>check</th><th>result</th><th>what was found</th></tr>")
         for x in across.get("checks", []):
-            p.append(f"<tr><td>{html.escape(x['description'])}</td><td class='{'ok' if x['success'] else 'warn'}'>{'passed' if x['success'] else 'warning'}</td>"
-                     f"<td>{html.escape(x['message'])}</td></tr>")
+            p.append(f"<tr><td>{_h(x['description'])}</td><td class='{'ok' if x['success'] else 'warn'}'>{'passed' if x['success'] else 'warning'}</td>"
+                     f"<td>{_h(x['message'])}</td></tr>")
         p.append("</table>")
     p.append("<h2>What was checked, table by table</h2>")
     for t in gate.get("tables", []):
         p.append(f"<h3>{html.escape(t['table'])}</h3><table><tr><th>check</th><th>kind</th><th>result</th></tr>")
         for e in t["expectations"]:
             cls, word = ("ok", "passed") if e["success"] else (("fail", "failed") if e["severity"] == "critical" else ("warn", "warning"))
-            p.append(f"<tr><td>{html.escape(describe(e))}</td><td>{_severity(e)}</td><td class='{cls}'>{word}"
+            p.append(f"<tr><td>{_h(describe(e))}</td><td>{_severity(e)}</td><td class='{cls}'>{word}"
                      + ("" if e["success"] else f" ({e['unexpected_count']} rows)") + "</td></tr>")
         p.append("</table>")
     p.append("</body></html>")
