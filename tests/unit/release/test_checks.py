@@ -69,3 +69,18 @@ def test_expected_unit_std_follows_the_unit_vocabulary(unit, std):
     from expectations.gate import expected_unit_std
 
     assert expected_unit_std(unit) == std
+
+
+def test_data_docs_are_the_same_when_built_twice(tables, tmp_path):
+    """GX stamps its pages with the build time and random ids; the release's copy must not change
+    between two builds of the same release (the CDN links are the one thing left to the network)."""
+    from pipelines.release.docs import build_data_docs
+
+    built = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        folder = build_data_docs(tmp_path / name, "v1.0.0", "2026-01-02T03:04:05+00:00", tables)
+        built.append({p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
+    assert built[0] == built[1]
+    assert "index.html" in built[0] and any(k.startswith("validations/cgr_indicators/v1.0.0/20260102T030405") for k in built[0])
+    assert b"cgr-offline-index" in built[0]["index.html"]
