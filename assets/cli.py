@@ -1,6 +1,7 @@
 """The `cgr` command line. Every error is one or two lines naming the thing and the cause, with
 an exit code documented in `--help` (EXIT_CODES); never a traceback unless `-v` asks for one."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -61,14 +62,22 @@ def _evaluate(args) -> int:
     from pipelines.evaluate import evaluate_release, format_scores
     from pipelines.release.store import read_index
 
-    gold = Path(args.gold_dir)
-    missing = [n for n in ("indicators.csv", "projects.csv", "reports.csv") if not (gold / n).is_file()]
-    if not gold.is_dir() or missing:
-        return _fail("evaluate", f"{gold}: not a gold folder ({'it does not exist' if not gold.is_dir() else 'missing ' + ', '.join(missing)})")
-    if args.release_dir:
-        release_dir = Path(args.release_dir)
-        if not release_dir.is_dir() and not args.release_dir.startswith(("/", ".")):
-            release_dir = _settings().releases_dir / (args.release_dir if args.release_dir.startswith("v") else f"v{args.release_dir}")
+    golds, release_arg = [], None
+    for arg in args.paths:
+        path = Path(arg)
+        if path.is_dir() and all((path / n).is_file() for n in ("indicators.csv", "projects.csv", "reports.csv")):
+            golds.append(path)
+        elif release_arg is None and (path.is_dir() or re.fullmatch(r"v?\d+\.\d+\.\d+", arg)):
+            release_arg = arg
+        else:
+            reason = "it does not exist" if not path.exists() else "no indicators.csv, projects.csv and reports.csv, and not a release"
+            return _fail("evaluate", f"{arg}: not a gold folder ({reason})")
+    if not golds:
+        return _fail("evaluate", "name at least one gold folder (indicators.csv, projects.csv, reports.csv)")
+    if release_arg:
+        release_dir = Path(release_arg)
+        if not release_dir.is_dir():
+            release_dir = _settings().releases_dir / (release_arg if release_arg.startswith("v") else f"v{release_arg}")
     else:
         releases = _settings().releases_dir
         latest = read_index(releases).get("latest") if (releases / "index.json").is_file() else None
@@ -77,11 +86,13 @@ def _evaluate(args) -> int:
         release_dir = releases / latest
     absent = [n for n in ("reports", "indicators", "projects", "project_mentions") if not (release_dir / f"{n}.parquet").is_file()]
     if absent and not release_dir.exists():
-        return _fail("evaluate", f"no release {args.release_dir} (looked for the folder {release_dir})")
+        return _fail("evaluate", f"no release {release_arg} (looked for the folder {release_dir})")
     if absent:
-        return _fail("evaluate", f"{args.release_dir or release_dir}: not a release folder (no {absent[0]}.parquet)")
-    scores = evaluate_release(gold, release_dir)
-    print(format_scores(scores, details=not args.summary))
+        return _fail("evaluate", f"{release_arg or release_dir}: not a release folder (no {absent[0]}.parquet)")
+    for gold in golds:
+        scores = evaluate_release(gold, release_dir)
+        print(f"##### {gold} against {release_dir}")
+        print(format_scores(scores, details=not args.summary))
     return 0
 
 
@@ -180,9 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--source", action="store_true", help="print the repaired source-script text instead")
     p.set_defaults(func=_decode)
 
-    p = command("evaluate", help="score a release (default: the latest) against a gold folder")
-    p.add_argument("gold_dir")
-    p.add_argument("release_dir", nargs="?", help="a release folder, or a version (v1.2.0) in CGR_RELEASES_DIR (default: the latest)")
+    p = command("evaluate", help="score a release (default: the latest) against one or more gold folders, each scored on its own (seeds, corpus)")
+    p.add_argument("paths", nargs="+", metavar="GOLD_DIR|RELEASE",
+                   help="gold folders (indicators.csv, projects.csv, reports.csv), and optionally a release folder or a version (v1.2.0) in CGR_RELEASES_DIR (default: the latest)")
     p.add_argument("--summary", action="store_true", help="scores only, without the lists of misses and extras")
     p.set_defaults(func=_evaluate)
 

@@ -35,8 +35,10 @@ def gate_from_frame(df: pd.DataFrame) -> dict:
     description="A versioned, immutable release folder in CGR_RELEASES_DIR (published only when every gate passes and something changed).",
     automation_condition=FOLLOW_REPORTS,
 )
-def release(context: AssetExecutionContext, cgr: CgrSettings, reports, sentences, indicators, projects, project_mentions, validation_results) -> None:
-    tables = {"reports": reports, "sentences": sentences, "indicators": indicators, "projects": projects, "project_mentions": project_mentions}
+def release(context: AssetExecutionContext, cgr: CgrSettings, reports, sentences, indicators, projects, project_mentions,
+            indicator_catalog, target_outcomes, validation_results) -> None:
+    tables = {"reports": reports, "sentences": sentences, "indicators": indicators, "projects": projects, "project_mentions": project_mentions,
+              "indicator_catalog": indicator_catalog, "target_outcomes": target_outcomes}
     gate = gate_from_frame(validation_results)
     scan = scan_reports(Path(cgr.reports_dir))
     rejected = scan.refused + cgr.ledger.load_rejections(list(scan.reports))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +134,8 @@ def _per_report(tables: dict[str, pd.DataFrame], table: str, count) -> pd.Series
 
 def prepare(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Derived columns some expectations read (not published)."""
+    if table == "target_outcomes":
+        return _with_met_expected(df, tables.get("indicator_catalog"))
     if table == "reports" and len(df):
         # the sizes a report row states, counted again in the tables they describe
         df = df.copy()
@@ -163,6 +166,40 @@ def prepare(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd
             df["year_distance"] = pd.array(merged.apply(distance, axis=1).tolist() if len(merged) else [], dtype="Float64")
         else:
             df["year_distance"] = pd.array([None] * len(df), dtype="Float64")
+    return df
+
+
+def _with_met_expected(df: pd.DataFrame, catalog: pd.DataFrame | None) -> pd.DataFrame:
+    """`met_expected`: the DATASET rule restated as the interval the actual must fall in (the range;
+    [target, inf) for at_least and no qualifier; (target, inf) for more_than; (-inf, target] for
+    at_most; the target less the tolerance for approx; mirrored where the catalogue says lower is
+    better; undecidable for a rank), and `gap_error`: gap minus (actual - target)."""
+    from pipelines.validated.target_outcomes import tolerance
+
+    df = df.copy()
+    lower = set(catalog.loc[catalog["better"] == "lower", "indicator_code"]) if catalog is not None and len(catalog) else set()
+    inf = float("inf")
+    expected = []
+    for r in df.itertuples():
+        t, a, q = float(r.target_value), float(r.actual_value), (None if pd.isna(r.target_qualifier) else r.target_qualifier)
+        down = r.indicator_code in lower
+        if r.measure == "rank":
+            expected.append(None)
+            continue
+        if not pd.isna(r.target_value_max):
+            lo, hi = t, float(r.target_value_max)
+        elif q == "approx":
+            tol = tolerance(t, r.unit)
+            lo, hi = (-inf, t + tol) if down else (t - tol, inf)
+        elif q == "more_than":
+            lo, hi = math.nextafter(t, inf), inf
+        elif q == "at_most" or (q is None and down):
+            lo, hi = -inf, t
+        else:
+            lo, hi = t, inf
+        expected.append(lo <= a <= hi)
+    df["met_expected"] = pd.array(expected, dtype="boolean")
+    df["gap_error"] = (df["gap"] - (df["actual_value"] - df["target_value"])).astype("Float64")
     return df
 
 

@@ -37,6 +37,6 @@ def layers_for_folder(folder: Path, max_bytes: int = DEFAULT_MAX_REPORT_BYTES) -
 
 
 def tables_for_folder(folder: Path, max_bytes: int = DEFAULT_MAX_REPORT_BYTES) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """The five tables for a folder of reports, and the rejections."""
+    """The tables for a folder of reports, and the rejections."""
     extracted, segmented, rejected = layers_for_folder(folder, max_bytes)
     return combine(extracted, segmented), rejected

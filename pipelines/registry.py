@@ -76,7 +76,7 @@ REPORTS = Table(
         F("source_file", "string", "File name as received.", nullable=False),
         F("source_sha256", "string", "SHA-256 of the raw bytes; the same bytes twice is a duplicate, rejected.", nullable=False, unique=True),
         F("source_bytes", "integer", "Size of the raw file in bytes.", nullable=False),
-        F("source_encoding", "string", "Detected encoding of the raw bytes (utf-8, utf-8-sig, gb18030, big5, utf-16, utf-32).", nullable=False),
+        F("source_encoding", "string", "Detected encoding of the raw bytes (utf-8, utf-8-sig, gb18030, big5, utf-16, utf-32); `pdf` or `docx` for a document whose text its format gives.", nullable=False),
         F("source_script", "string", "Script of the source text.", nullable=False, enum=SCRIPTS),
         F("title", "string", "The report's title or headline."),
         F("province", "string", "Province-level area the report is about (山西省)."),
@@ -122,6 +122,7 @@ SENTENCES = Table(
         F("text_source", "string", "The same sentence in the source script after repair.", nullable=False),
         F("start", "integer", "Offset of `text` in the report's decoded Simplified text.", nullable=False),
         F("end", "integer", "End offset (exclusive) of `text` in the decoded Simplified text.", nullable=False),
+        F("page", "integer", "The page of a PDF report the sentence starts on, from 1; empty for other formats."),
         F("truncated", "boolean", "The sentence borders a passage lost from the source; it is not extracted from.", nullable=False),
         F("tokens", "list", "Word segmentation (jieba); in CSV space-joined.", nullable=False),
     ),
@@ -137,9 +138,13 @@ INDICATORS = Table(
         REPORT_ID,
         F("sentence_id", "string", "The sentence that states it.", nullable=False),
         F("district", "string", "District the report is about."),
+        F("admin_code", "string", "GB/T 2260 code of the report's area (as in `reports`), so a figure can be placed without a join."),
         F("year", "integer", "The year the figure refers to."),
         F("kind", "string", "Achieved (actual) or planned (target).", nullable=False, enum=KINDS),
         F("metric", "string", "What is measured, as phrased in the text (地区生产总值).", nullable=False),
+        F("indicator_code", "string", "The `indicator_catalog` code the metric names (gdp for 地区生产总值, 生产总值, GDP alike), "
+          "whatever the measure; null for local or uncatalogued metrics and for metrics narrowed to a part of the area or "
+          "of the economy (开发区…, 县城…, 区属…)."),
         F("measure", "string", "amount, change, growth_rate, share, ratio or rank.", nullable=False, enum=MEASURES),
         F("value", "number", "The number as written, negative for decreases.", nullable=False),
         F("value_max", "number", "Upper end of a range (3-5款 -> 5)."),
@@ -152,7 +157,66 @@ INDICATORS = Table(
         F("end", "integer", "End offset of the number and unit in the decoded Simplified text.", nullable=False),
     ),
     ("indicator_id",),
-    (("report_id", "reports", "report_id"), ("sentence_id", "sentences", "sentence_id")),
+    (("report_id", "reports", "report_id"), ("sentence_id", "sentences", "sentence_id"),
+     ("indicator_code", "indicator_catalog", "indicator_code")),
+)
+
+BETTER = ("higher", "lower")
+
+INDICATOR_CATALOG = Table(
+    "indicator_catalog",
+    "The indicator catalogue: one row per canonical indicator code, kept in pipelines/data/indicator_catalog.yaml.",
+    (
+        F("indicator_code", "string", "The code (gdp, retail_sales).", nullable=False),
+        F("name_zh", "string", "The standard Chinese name (地区生产总值).", nullable=False),
+        F("name_en", "string", "English label.", nullable=False),
+        F("aliases", "list", "Other Chinese phrasings that name it (生产总值, GDP); in CSV space-joined, empty when none."),
+        F("unit_std", "string", "The base unit of its amount (元, 吨, 人, %).", nullable=False),
+        F("better", "string", "Which direction meets a target stated without a qualifier: higher (GDP growth) or lower "
+          "(unemployment, CPI, energy intensity, PM2.5).", nullable=False, enum=BETTER),
+        F("definition", "string", "One English sentence, after the National Bureau of Statistics' 主要统计指标解释 where one exists.", nullable=False),
+        F("source", "string", "Where the definition comes from.", nullable=False),
+    ),
+    ("indicator_code",),
+)
+
+TARGET_OUTCOMES = Table(
+    "target_outcomes",
+    "A year's targets met with that year's outcomes: one row per target (kind target, coded, with a year) that an actual "
+    "answers for the same area (admin_code, else province+city+district), indicator_code, measure and year, from another "
+    "or the same report. Where several actuals answer one target, the one from a report reviewing that year (review_year "
+    "equal to the year: the full-year figure, not a mid-year estimate or a forecast) wins, then the latest report "
+    "(by review_year, then report_id), then the first figure in it.",
+    (
+        F("outcome_id", "string", "Stable id: a hash of the target and actual indicator ids.", nullable=False),
+        F("admin_code", "string", "GB/T 2260 code of the area."),
+        F("province", "string", "Province of the area."),
+        F("city", "string", "City of the area."),
+        F("district", "string", "District of the area."),
+        F("indicator_code", "string", "What is measured (a catalogue code).", nullable=False),
+        F("measure", "string", "How it is measured (as in `indicators`).", nullable=False, enum=MEASURES),
+        F("year", "integer", "The year the target is set for.", nullable=False, minimum=1949, maximum=2100),
+        F("target_value", "number", "The target as set (the lower end of a range), in `unit`.", nullable=False),
+        F("target_value_max", "number", "Upper end of a target range (5-6% -> 6)."),
+        F("target_qualifier", "string", "The target's qualifier as written.", enum=QUALIFIERS),
+        F("actual_value", "number", "The outcome reported, in `unit` (converted through value_std when the two reports write "
+          "different multipliers of the same base unit, 亿元 and 万元).", nullable=False),
+        F("unit", "string", "The shared unit: the target's unit as written (%, 亿元).", nullable=False),
+        F("met", "boolean", "Whether the outcome meets the target: at_least (以上, 超过) actual >= target; more_than (余, 多) "
+          "actual > target; at_most (以内, 不超过) actual <= target; a range: inside it, ends included; approx (左右, 约) "
+          "not short of the target by more than the tolerance, 0.5 percentage points for values in % or 百分点 and 5% of "
+          "the target otherwise (actual >= target - tolerance; <= target + tolerance where lower is better); no qualifier: "
+          "actual >= target, or <= where the catalogue says lower is better. Null where undecidable (a rank)."),
+        F("gap", "number", "actual_value minus target_value (the lower end of a range).", nullable=False),
+        F("target_indicator_id", "string", "The target's row in `indicators`.", nullable=False),
+        F("actual_indicator_id", "string", "The actual's row in `indicators`.", nullable=False),
+        F("target_report_id", "string", "The report that sets the target.", nullable=False),
+        F("actual_report_id", "string", "The report that gives the outcome.", nullable=False),
+    ),
+    ("outcome_id",),
+    (("indicator_code", "indicator_catalog", "indicator_code"),
+     ("target_indicator_id", "indicators", "indicator_id"), ("actual_indicator_id", "indicators", "indicator_id"),
+     ("target_report_id", "reports", "report_id"), ("actual_report_id", "reports", "report_id")),
 )
 
 PROJECTS = Table(
@@ -189,7 +253,8 @@ PROJECT_MENTIONS = Table(
     (("report_id", "reports", "report_id"), ("project_id", "projects", "project_id"), ("sentence_id", "sentences", "sentence_id")),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (REPORTS, SENTENCES, INDICATORS, PROJECTS, PROJECT_MENTIONS)}
+TABLES: dict[str, Table] = {t.name: t for t in (REPORTS, SENTENCES, INDICATORS, PROJECTS, PROJECT_MENTIONS,
+                                                 INDICATOR_CATALOG, TARGET_OUTCOMES)}
 
 
 def arrow_schema(table: Table) -> pa.Schema:

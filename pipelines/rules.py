@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -36,6 +36,16 @@ class _Measure(_Strict):
     negative_before: list[str]
 
 
+class _Table(_Strict):
+    measure: dict[str, str]
+    unit_line: str
+
+
+class _Abbreviation(_Strict):
+    pattern: str
+    parts: list[str]
+
+
 class IndicatorRules(_Strict):
     qualifiers: dict[str, _Qualifier]
     not_quantity_after: list[str]
@@ -46,8 +56,12 @@ class IndicatorRules(_Strict):
     colon_ratio_before: list[str]
     target_cues: list[str]
     review_target_cues: list[str]
+    kind_cues: dict[str, list[str]]
     metric_trim_start: list[str]
     metric_trim_end: list[str]
+    metric_tail_stop: list[str]
+    abbreviations: list[_Abbreviation]
+    table: _Table
     limits: dict[str, int]
 
 
@@ -75,6 +89,7 @@ class _Status(_Strict):
 class ProjectRules(_Strict):
     heads: dict[str, list[str]]
     left_verbs: str
+    strip_prefix: str
     stop_words: list[str]
     specific_frequency: dict[str, int]
     actor_context: str
@@ -99,9 +114,16 @@ class ReportRules(_Strict):
     report_type: list[_ReportTypeRule]
     review_year: list[str]
     plan_year: list[str]
+    review_this_year: list[str]
+    plan_this_year: list[str]
+    review_last_year: list[str]
     published_date: list[str]
+    url_date: str
     outlet: list[str]
+    author_noise: str
+    not_title: list[str]
     authors: list[str]
+    zone: str
     limits: dict[str, int]
 
 
@@ -119,14 +141,57 @@ class SegmentRules(_Strict):
     limits: dict[str, int]
 
 
+class _Tables(_Strict):
+    unit_caption: list[str]
+    header_unit: list[str]
+    unit_column: list[str]
+    generic_header: list[str]
+    year: list[str]
+    change_header: list[str]
+    negative_word: str
+    label_trim: list[str]
+    empty_cell: list[str]
+
+
+class _Pages(_Strict):
+    page_number: list[str]
+
+
+class DocumentRules(_Strict):
+    tables: _Tables
+    pages: _Pages
+    limits: dict[str, int]
+
+
+class _CatalogEntry(_Strict):
+    name_zh: str
+    aliases: list[str] = []
+    name_en: str
+    unit_std: str
+    better: Literal["higher", "lower"] = "higher"
+    definition: str
+    source: str
+
+
+class IndicatorCatalog(_Strict):
+    ignore: list[str]
+    boundaries: list[str]
+    prefixes: list[str]
+    area_words: list[str]
+    tails: list[str]
+    codes: dict[str, _CatalogEntry]
+
+
 #: file -> (the model it must satisfy or None for a plain-text list, the layer that reads it)
 FILES: dict[str, tuple[type[BaseModel] | None, str]] = {
     "pinyin_syllables.txt": (None, "decoded"),
+    "document_rules.yaml": (DocumentRules, "decoded"),
     "segment_rules.yaml": (SegmentRules, "segmented"),
     "jieba_userdict.txt": (None, "segmented"),
     "units.yaml": (Units, "extracted"),
     "indicator_rules.yaml": (IndicatorRules, "extracted"),
     "project_rules.yaml": (ProjectRules, "extracted"),
+    "indicator_catalog.yaml": (IndicatorCatalog, "extracted"),
     "report_rules.yaml": (ReportRules, "extracted"),
 }
 
@@ -135,12 +200,28 @@ class RuleFileError(ValueError):
     """A rule file that does not fit its model; the message names the file and the key."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML keeps the last of two equal keys without a word: here a repeated key is an error."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise RuleFileError(f"line {key_node.start_mark.line + 1}: the key {key!r} is written twice")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 @lru_cache(maxsize=None)
 def load_yaml(name: str) -> dict[str, Any]:
     model, _layer = FILES[name]
     path = DATA / name
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        try:
+            data = yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        except RuleFileError as exc:
+            raise RuleFileError(f"{path}: {exc}") from None
     if model is not None:
         try:
             model.model_validate(data)

@@ -61,3 +61,9 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 def set_dagster_home(path: Path) -> None:
     """Point Dagster at the project's instance folder (Dagster reads DAGSTER_HOME itself)."""
     os.environ["DAGSTER_HOME"] = str(path)
+
+
+def child_environment(python_path: str) -> dict[str, str]:
+    """The environment of a helper process (the PDF reader runs in one): this process's, with
+    `python_path` first on PYTHONPATH so the child imports this code."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (python_path, os.environ.get("PYTHONPATH", "")) if p)}

@@ -28,6 +28,6 @@ def summary(request):
 def pytest_terminal_summary(terminalreporter, config):
     lines = config.stash.get(SUMMARY_KEY, [])
     if lines:
-        terminalreporter.write_sep("=", "extraction scores against tests/fixtures/gold")
+        terminalreporter.write_sep("=", "extraction scores: seeds (tests/fixtures/gold), then the development corpus")
         for line in lines:
             terminalreporter.write_line(line)

@@ -119,9 +119,11 @@ SNAPSHOT = {
         "raw_report": "raw", "decoded_report": "decoded", "segmented_report": "segmented",
         "extracted_report_row": "extracted", "extracted_indicators": "extracted", "extracted_mentions": "extracted",
         "reports": "validated", "sentences": "validated", "indicators": "validated", "projects": "validated",
-        "project_mentions": "validated", "validation_results": "validated", "release": "release",
+        "project_mentions": "validated", "indicator_catalog": "validated", "target_outcomes": "validated",
+        "validation_results": "validated", "release": "release",
     },
-    "checks": ["indicators:gate", "project_mentions:gate", "projects:gate", "reports:gate", "sentences:gate"],
+    "checks": ["indicator_catalog:gate", "indicators:gate", "project_mentions:gate", "projects:gate", "reports:gate",
+               "sentences:gate", "target_outcomes:gate"],
     "jobs": ["release_job", "report_job"],
     "sensors": ["release_automation", "reports_folder"],
 }

@@ -8,9 +8,7 @@ Never "try gb18030, then big5": Big5 bytes decode as GB18030 without error, into
 from __future__ import annotations
 
 import codecs
-import html
 import re
-from html.parser import HTMLParser
 
 from ..chars import HAN
 from ..errors import ReportRejected
@@ -165,44 +163,8 @@ def _decode_mixed_lines(data: bytes) -> str | None:
     return text if _looks_like_text(text) else None
 
 
-class _TextExtractor(HTMLParser):
-    """Keep the text of an HTML page, one block element per line, scripts and styles dropped."""
-
-    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "title", "section", "article"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript"):
-            self._skip += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript") and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 _HTML_START = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", re.IGNORECASE)
 
 
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:512]))
-
-
-def html_to_text(text: str) -> str:
-    """The visible text of an HTML page saved as .txt (tags stripped, entities decoded)."""
-    parser = _TextExtractor()
-    parser.feed(text)
-    parser.close()
-    lines = [html.unescape(line).strip() for line in "".join(parser.parts).split("\n")]
-    return "\n\n".join(line for line in lines if line)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import difflib
 from functools import lru_cache
-import re
 from pathlib import Path
 
 from ..chars import count_han
 
 #: share of Traditional-only characters among Han characters above which a text is "traditional"
 TRADITIONAL_SHARE = 0.10
+#: below that share, a text is "mixed" only with more than this many Traditional-only characters
+#: standing near another one: a rare character of a personal or company name (曄, 燁, 鈺) stands
+#: alone among Simplified ones, a pasted Traditional passage has them every few characters
+HANDFUL = 5
+NEIGHBOURHOOD = 8
 
 
 @lru_cache(maxsize=1)
@@ -33,12 +37,6 @@ def traditional_only_chars() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _traditional_pattern() -> re.Pattern:
-    """One character class of every Traditional-only character: a scan in C, not per character."""
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(traditional_only_chars())) + "]")
-
-
-@lru_cache(maxsize=1)
 def _converter():
     import opencc
 
@@ -47,18 +45,28 @@ def _converter():
 
 def script_of(text: str) -> tuple[str, float]:
     """(`simplified` | `traditional` | `mixed`, share of Traditional-only chars among Han chars)."""
-    n_trad = len(_traditional_pattern().findall(text))
-    if n_trad == 0:
+    trad = traditional_only_chars()
+    if trad.isdisjoint(text):  # a set scan in C: the common Simplified case costs almost nothing
         return "simplified", 0.0
-    share = n_trad / count_han(text)
-    return ("traditional" if share >= TRADITIONAL_SHARE else "mixed"), share
+    positions = [i for i, c in enumerate(text) if c in trad]
+    if not positions:
+        return "simplified", 0.0
+    share = len(positions) / count_han(text)
+    if share >= TRADITIONAL_SHARE:
+        return "traditional", share
+    clustered = sum(
+        1
+        for k, pos in enumerate(positions)
+        if (k and pos - positions[k - 1] <= NEIGHBOURHOOD) or (k + 1 < len(positions) and positions[k + 1] - pos <= NEIGHBOURHOOD)
+    )
+    return ("mixed" if clustered > HANDFUL else "simplified"), share
 
 
 def to_simplified(text: str) -> tuple[str, list[int] | None]:
     """Convert to Simplified. Returns (text, offset map) where the map gives, for each position
     of the Simplified text (plus one past the end), the position in the source text; None when
     the conversion kept every length (the usual case) and positions are identical."""
-    if not _traditional_pattern().search(text):
+    if traditional_only_chars().isdisjoint(text):
         return text, None
     conv = _converter()
     lines = text.split("\n")

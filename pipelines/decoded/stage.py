@@ -8,7 +8,10 @@ from pathlib import Path
 from ..chars import MARK
 from ..errors import ReportRejected
 from ..raw.stage import RawReport, read_report_bytes
-from .encoding import decode_bytes, html_to_text, looks_like_html
+from .encoding import decode_bytes, looks_like_html
+from .formats import HTML, PAGED, TEXT, document_format, read_document
+from .html_page import html_page_text
+from .layout import page_starts
 from .repair import repair
 from .script import script_of, to_simplified
 
@@ -27,6 +30,7 @@ class Decoded:
     unrecoverable_chars: int = 0
     html_stripped: bool = False
     notes: list[str] = field(default_factory=list)
+    page_starts: list[int] | None = None  # offsets where pages 2, 3, ... begin (PDF); None: no pages
 
     def source_span(self, start: int, end: int) -> str:
         if self.offset_map is None:
@@ -35,11 +39,15 @@ class Decoded:
 
 
 def decode_report(data: bytes, source: str = "<bytes>") -> Decoded:
-    text, encoding = decode_bytes(data, source)
-    html_stripped = False
-    if looks_like_html(text):
-        text = html_to_text(text)
-        html_stripped = True
+    fmt = document_format(data, source)
+    if fmt in (HTML, TEXT):
+        text, encoding = decode_bytes(data, source)
+        html_stripped = fmt == HTML or looks_like_html(text)
+        if html_stripped:
+            text = html_page_text(text)
+    else:
+        # PDF and .docx: Unicode from the document itself; the format is recorded as the encoding
+        text, encoding, html_stripped = read_document(data, source, fmt), fmt, False
     repaired, log = repair(text)
     if not repaired.strip():
         raise ReportRejected(source, "the file holds no text after decoding")
@@ -58,6 +66,7 @@ def decode_report(data: bytes, source: str = "<bytes>") -> Decoded:
         unrecoverable_chars=simplified.count(MARK),
         html_stripped=html_stripped,
         notes=log.notes,
+        page_starts=page_starts(simplified) if fmt in PAGED else None,
     )
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from ..chars import HAN_BASIC, MARK
 from ..rules import any_match, compiled, limit, load_yaml
 from ..segmented.sentences import Sentence
+from .tables import read_tables
 
 RULES = "indicator_rules.yaml"
 NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:([-—~～至到])(\d+(?:\.\d+)?))?")
@@ -18,7 +19,9 @@ YEAR_MENTION = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年")
 PIECE_BREAK = re.compile(r"[,，:：、;；]")
 HAN_RUN = re.compile(f"^[{HAN_BASIC}“”·A-Za-z0-9]+")
 #: `7.4:57.4:35.2`: parts of a whole written as a colon ratio (not a time: parts may be decimals)
-COLON_RATIO = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[:：]\d+(?:\.\d+)?)+(?![0-9.])")
+COLON_RATIO = re.compile(r"(?<![0-9.])\d+(?:\.\d+)?(?:[:：∶]\d+(?:\.\d+)?)+(?![0-9.])")
+#: `4.4、0.4和3.7个百分点`, `1.74个、3.22个、4.0个百分点`: numbers of one list share the last unit
+LIST_NEXT = re.compile(r"^(个)?(?:、|和|及|与|以及)(\d+(?:\.\d+)?)")
 
 
 @dataclass
@@ -87,6 +90,25 @@ def parse_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | No
     return best[1] if best else None
 
 
+def _list_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | None:
+    """The unit of a list item written without its own (`4.4、0.4和3.7个百分点`: 4.4 and 0.4 take
+    个百分点; `1.74个、3.22个百分点`: 个 abbreviates it). Consumes only the item's own 个."""
+    m = LIST_NEXT.match(after)
+    if not m:
+        return None
+    rest = after[m.end():]
+    while (n := LIST_NEXT.match(rest)) is not None:
+        rest = rest[n.end():]
+    last = parse_unit(rest)
+    if last is None or last[2] is None or last[1] is not None:
+        return None
+    written, mult, form, more, _used = last
+    own = m.group(1) or ""
+    if own and not form.startswith(own):
+        return None
+    return written, mult, form, more, len(own)
+
+
 def _in_short_quote(clean: str, i: int, j: int) -> bool:
     open_pos = clean.rfind("“", 0, i)
     if open_pos < 0 or clean.rfind("”", open_pos, i) >= 0:
@@ -101,8 +123,28 @@ def _local(before: str) -> str:
     return parts[-1] if parts else ""
 
 
+def noun_after(after_unit: str) -> str:
+    """What a count names when the words before it do not (`2个精品示范村`, `等42个新建项目3月底前`)."""
+    tail = re.split(r"[,，:：、;；。!！?？(（]", after_unit)[0]
+    tail = re.sub(r"^(以上|及以上|左右|以内|以下|余|多)", "", tail)
+    noun = HAN_RUN.match(tail)
+    phrase = re.split(r"[0-9]+(?![0-9.]*[A-Za-z])", noun.group(0))[0] if noun else ""  # 5G stays
+    cut = len(phrase)
+    for stop in load_yaml(RULES)["metric_tail_stop"]:
+        k = phrase.find(stop, 2)
+        if k >= 2:
+            cut = min(cut, k)
+    return trim_metric(phrase[:cut])
+
+
 def trim_metric(phrase: str) -> str:
-    phrase = phrase.strip("“”\"' ")
+    # quotes around a part of the name are layout, not the name (新增“四上”企业 -> 新增四上企业)
+    phrase = re.sub(r"[“”\"‘’']", "", phrase).strip()
+    # a completion verb inside the phrase is not the thing measured (农林牧渔业实现总产值)
+    phrase = re.sub(r"(?<=.)(实现|完成)(?=.)", "", phrase)
+    # a list before the measured thing is not the thing (阳光国际等亿元楼宇 -> 亿元楼宇)
+    if "等" in phrase[1:] and len(phrase.rsplit("等", 1)[1]) >= 2:
+        phrase = phrase.rsplit("等", 1)[1]
     for _ in range(3):
         for p in _rule("metric_trim_start"):
             phrase = p.sub("", phrase)
@@ -128,7 +170,11 @@ def _measure(local: str, category: str, unit_written: str, value: float) -> tupl
     """(measure, sign) from the unit and the cue words right before the number."""
     sign = -1 if any_match(_rule("measure.negative_before"), local) else 1
     if category == "percent_point":
+        if any_match(_rule("measure.ratio_before"), local):
+            return "ratio", sign
         return "change", sign
+    if category == "percent" and unit_written.endswith("‰"):
+        return "ratio", sign  # a per-mille rate (出生率8.2‰) is not a share of a whole
     if category == "percent":
         if any_match(_rule("measure.ratio_before"), local):
             return "ratio", 1
@@ -138,7 +184,7 @@ def _measure(local: str, category: str, unit_written: str, value: float) -> tupl
             return "share", 1
         return ("ratio" if value > 100 else "share"), 1
     if category == "multiple":
-        return "ratio", 1
+        return ("growth_rate", sign) if any_match(_rule("measure.growth_before"), local) else ("ratio", 1)
     if any_match(_rule("measure.change_before"), local) and not re.search(r"新(增|增加)$", local):
         return "change", sign
     return "amount", 1
@@ -149,18 +195,42 @@ def _year_in(text: str) -> int | None:
     return years[-1] if years else None
 
 
-def _kind_and_year(sentence: Sentence, sentence_before: str, clause_before: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
-    """`sentence_before`: the sentence's text up to the number; `clause_before`: the clause's."""
-    if sentence.part == "plan":
-        kind = "target"
-    elif sentence.part == "review":
-        review_cue = any_match(_rule("review_target_cues"), clause)
-        kind = "target" if review_cue and not re.search(r"(完成|实现|达到|建成)", clause_before[-8:]) else "actual"
-    elif any_match(_rule("target_cues"), clause) or (ctx.plan_year and not ctx.review_year):
-        kind = "target"
-    else:
-        kind = "actual"
+def _local_kind(window: str, part: str | None) -> str | None:
+    """`target` or `actual` from the words between the previous number and this one: the comma
+    piece that holds the number first (a target word there wins), then the pieces before it.
+    Inside a review or plan part only the strong words of the other kind count."""
+    target = _rule("kind_cues.target") + (_rule("kind_cues.target_weak") if part != "review" else ())
+    actual = _rule("kind_cues.actual") + (_rule("kind_cues.actual_weak") if part != "plan" else ())
+    for piece in reversed(PIECE_BREAK.split(window)):
+        if any_match(target, piece):
+            return "target"
+        if any_match(actual, piece):
+            return "actual"
+    return None
+
+
+def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
+    """`sentence_before`: the sentence's text up to the number; `window`: the text since the
+    previous number of the clause (or the clause's start)."""
     explicit = _year_in(sentence_before)
+    kind = _local_kind(window, sentence.part)
+    if kind is None and explicit and ctx.plan_year and explicit < ctx.plan_year:
+        kind = "actual"  # a year before the one the report plans is a result (2021年…增长12%)
+    if kind is None and explicit and ctx.plan_year and ctx.review_year and explicit == ctx.plan_year > ctx.review_year:
+        kind = "target"
+    if kind is None:
+        lead = re.split(r"[:：]|——|—", sentence_before)
+        if len(lead) > 1 and any_match(_rule("kind_cues.target"), lead[-2]):
+            kind = "target"  # a list after `主要预期目标是:` or `目标——` sets targets
+    if kind is None:
+        if sentence.part == "plan":
+            kind = "target"
+        elif sentence.part == "review":
+            kind = "actual"
+        elif ctx.plan_year and not ctx.review_year:  # a text that only plans
+            kind = "target"
+        else:
+            kind = "actual"
     if explicit:
         year = explicit
     elif "去年" in sentence_before:
@@ -172,13 +242,27 @@ def _kind_and_year(sentence: Sentence, sentence_before: str, clause_before: str,
     return kind, year
 
 
-def _fenbie_names(before: str) -> list[str] | None:
-    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow."""
-    m = re.search(r"([^,，:：;；]*?)分别", before)
+def expand_abbreviation(phrase: str, n: int) -> list[str] | None:
+    """The n names an abbreviated phrase stands for (`第一、二、三产业增加值` with 3 numbers)."""
+    for rule in load_yaml(RULES)["abbreviations"]:
+        m = re.search(rule["pattern"], phrase)
+        if m and len(rule["parts"]) == n:
+            return [trim_metric(phrase[: m.start(1)] + part + phrase[m.end(1):]) for part in rule["parts"]]
+    return None
+
+
+def _fenbie_names(before: str, after: str) -> tuple[int, list[str]] | None:
+    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow;
+    an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many numbers as follow."""
+    m = re.search(r"([^,，:：;；]*?)分别[^,，;；]*$", before)  # 分别 in the number's own comma piece
     if not m:
         return None
-    names = [trim_metric(n) for n in m.group(1).split("、")]
-    return [n for n in names if n] or None
+    count = 1 + len(re.findall(r"(?:、|和|及)\s*[-−]?\d", re.split(r"[,，;；。]", after)[0]))
+    expanded = expand_abbreviation(m.group(1), count)
+    if expanded:
+        return m.start(), expanded
+    names = [n for n in (trim_metric(n) for n in m.group(1).split("、")) if n]
+    return (m.start(), names) if names else None
 
 
 def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] | None:
@@ -188,7 +272,7 @@ def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] |
     if not any_match(_rule("colon_ratio_before"), _local(clean[: m.start()])):
         return None
     parts, pos = [], m.start()
-    for piece in re.split(r"[:：]", m.group(0)):
+    for piece in re.split(r"[:：∶]", m.group(0)):
         parts.append((pos, pos + len(piece), float(piece)))
         pos += len(piece) + 1
     return parts if abs(sum(v for _, _, v in parts) - 100) <= 1 else None
@@ -197,9 +281,10 @@ def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] |
 def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportContext) -> list[dict]:
     """Rows of the indicators table for one report. `sentences`: (sentence_id, Sentence)."""
     table, mults, _ = units()
-    rows: list[dict] = []
+    rows = _table_rows(text, sentences, ctx)
+    in_tables = {r["start"] for r in rows}
     for sentence_id, sentence in sentences:
-        if sentence.block != "body" or sentence.truncated:
+        if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
         for cs, ce in sentence.clauses():
             raw = text[cs:ce]
@@ -212,25 +297,33 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
             taken: set[int] = set()
             for cm in COLON_RATIO.finditer(clean):
                 taken.update(range(cm.start(), cm.end()))
-                parts = colon_ratio_parts(clean, cm)
-                for i, j, value in parts or []:
-                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:i], clean, ctx)
+                parts = colon_ratio_parts(clean, cm) or []
+                whole = trim_metric(_local(clean[: cm.start()]))
+                part_names = expand_abbreviation("三次产业", len(parts)) if re.search("产业", whole) else None
+                for k, (i, j, value) in enumerate(parts):
+                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:cm.start()], clean, ctx)
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
-                        "district": ctx.district, "year": year, "kind": kind, "metric": trim_metric(_local(clean[: cm.start()])),
-                        "measure": "share", "value": value, "value_max": None, "unit": "%", "qualifier": None,
+                        "district": ctx.district, "year": year, "kind": kind,
+                        "metric": whole + part_names[k].replace("三次产业", "") if part_names else whole,
+                        # no unit is written in 8.1:47.2:44.7; the parts are percent of the whole
+                        "measure": "share", "value": value, "value_max": None, "unit": "", "qualifier": None,
                         "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
                     })
+            previous_end = 0  # end of the previous number in the clause: the kind window starts there
+            list_measure = None  # the measure of the previous quantity, for list items
+            fenbie_names = None
             for m in NUMBER.finditer(clean):
                 i, j = m.start(), m.end()
-                if i in taken:
+                window_start, previous_end = previous_end, j
+                if i in taken or where[i] in in_tables or (i > 0 and where[i - 1] in in_tables):
                     continue
                 before, after = clean[:i], clean[j:]
                 value = float(m.group(1))
                 value_max = float(m.group(3)) if m.group(3) else None
                 if any_match(_rule("not_quantity_after"), after) or after.startswith("+"):
                     continue
-                parsed = parse_unit(after)
+                parsed = _list_unit(after) or parse_unit(after)
                 rank = before.endswith("第") and parsed and parsed[2] in ("位", "名")
                 if not rank and any_match(_rule("not_quantity_before"), before):
                     continue
@@ -250,23 +343,31 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                     continue
                 local = _local(before)
                 measure, sign = ("rank", 1) if rank else _measure(local, category, written, value)
+                if list_measure and re.fullmatch(r"[^,，;；:：]{0,8}?(、|和|及|与|以及)\s*", clean[window_start:i]) \
+                        and not rank and list_measure[0] != "amount":
+                    measure, sign = list_measure  # 分别增长4.7倍、1.3倍和94.2%: one cue for the list
+                list_measure = (measure, sign)
                 qualifier = _qualifier(before, more, after_unit)
                 sentence_before = sentence_prefix + before
-                kind, year = _kind_and_year(sentence, sentence_before, before, clean, ctx)
+                kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx)
 
-                names = _fenbie_names(before)
+                found = _fenbie_names(before, clean[i:])
+                if found is None:
+                    fenbie_names, fenbie_index = None, 0
+                elif fenbie_names is None or found[0] != fenbie_names[0]:
+                    fenbie_names, fenbie_index = found, 0  # a new 分别 list: its first item names them all
+                names = fenbie_names[1] if fenbie_names else None
                 if names:
                     metric = names[min(fenbie_index, len(names) - 1)]
                     fenbie_index += 1
                 else:
-                    metric = trim_metric(re.split(r"[,，:：、;；]", before)[-1])
-                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio") and previous_metric:
+                    piece = re.split(r"[,，:：、;；]", before)[-1]
+                    metric = trim_metric(piece)
+                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio", "rank") and previous_metric:
                         metric = previous_metric
-                    elif len(metric) < 2:
-                        tail = re.split(r"[,，:：、;；。]", after_unit)[0]
-                        tail = re.sub(r"^(以上|及以上|左右|以内|以下|余|多)", "", tail)
-                        noun = HAN_RUN.match(tail)
-                        metric = trim_metric((metric + (noun.group(0) if noun else ""))[: limit(RULES, "metric_max_chars")]) or previous_metric or local
+                    elif len(metric) < 2 or (measure == "amount" and re.search(r"(等|的)$", piece)):
+                        # `打造2个精品示范村`, `A、B等12个项目`: the count names what follows it
+                        metric = noun_after(after_unit)[: limit(RULES, "metric_max_chars")] or metric or previous_metric or local
                 previous_metric = metric if measure == "amount" else previous_metric or metric
 
                 mult_factor = mults.get(mult, 1) if mult else 1
@@ -296,6 +397,32 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                         "end": end,
                     }
                 )
+    return rows
+
+
+def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportContext) -> list[dict]:
+    """One row per number of a text table: the row label is the metric, the column header gives
+    unit and measure, the year is the one the table's title names (else the report's)."""
+    table, mults, _ = units()
+    rows = []
+    for cell in read_tables(text):
+        owner = next(((sid, s) for sid, s in sentences if s.start <= cell.start < s.end), None)
+        if owner is None or owner[1].truncated:
+            continue
+        title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("|", 0, cell.start) - 200))):cell.start]
+        year = _year_in(title) or ctx.review_year
+        parsed = parse_unit(cell.unit) if cell.unit else None
+        factor = (mults.get(parsed[1], 1) if parsed and parsed[1] else 1) * (table[parsed[2]]["factor"] if parsed and parsed[2] in table else 1)
+        unit_std = table[parsed[2]]["std"] if parsed and parsed[2] in table else ""
+        line_start = text.rfind("\n", 0, cell.start) + 1
+        rows.append({
+            "indicator_id": f"{ctx.report_id}:{cell.start}", "report_id": ctx.report_id, "sentence_id": owner[0],
+            "district": ctx.district, "year": year, "kind": "actual", "metric": cell.label, "measure": cell.measure,
+            "value": cell.value, "value_max": None, "unit": cell.unit, "qualifier": None,
+            "value_std": round(abs(cell.value) * factor, 6) if cell.measure == "amount" else cell.value, "unit_std": unit_std,
+            "text": clause_display(text[line_start:text.find("\n", cell.end) if "\n" in text[cell.end:] else len(text)])[:80],
+            "start": cell.start, "end": cell.end,
+        })
     return rows
 
 

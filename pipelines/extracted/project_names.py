@@ -403,6 +403,9 @@ def names_in_clause(clean: str) -> list[tuple[str, int, int, str]]:
         single = [t for t in tokens if start <= t.start < ne]
         if _strip_suffix(name) in dict(_heads()) or (len(single) == 1 and (single[0].pos == "ns" or name in _places())):
             continue
+        lead = re.match(rules()["strip_prefix"], name)
+        if lead and len(name) - lead.end() >= 3:  # `主要有A`: the introducing words are not the name
+            start, name = start + lead.end(), name[lead.end():]
         found[(start, ne)] = (name, cat)
         # `学府、龙城社区卫生服务中心`: a short bare item right before takes the same suffix,
         # cut at the word boundary that matches the item's length

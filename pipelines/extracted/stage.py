@@ -11,6 +11,7 @@ from ..decoded.stage import Decoded
 from ..raw.sidecar import PROVENANCE_FIELDS
 from ..raw.stage import RawReport
 from ..segmented.sentences import Segmented
+from .codes import assign_codes
 from .indicators import ReportContext, extract_indicators
 from .project_names import project_id
 from .projects import extract_mentions
@@ -33,6 +34,8 @@ def extract(raw: RawReport, decoded: Decoded, seg: Segmented) -> Extracted:
     meta = infer_metadata(seg, decoded.text, raw.sidecar)
     ctx = ReportContext(report_id, meta["district"], meta["review_year"], meta["plan_year"])
     indicators = pd.DataFrame(extract_indicators(decoded.text, pairs, ctx))
+    indicators["indicator_code"] = assign_codes(indicators["metric"]) if len(indicators) else []
+    indicators["admin_code"] = meta["admin_code"]
     mention_rows = [{
         "project_id": project_id(meta["district"], m.name),
         "report_id": report_id,

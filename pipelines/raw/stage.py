@@ -12,7 +12,7 @@ from ..errors import ReportRejected
 from .sidecar import load_sidecar
 
 SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-REPORT_SUFFIXES = (".txt", ".text", ".md", ".htm", ".html")
+REPORT_SUFFIXES = (".txt", ".text", ".md", ".htm", ".html", ".pdf", ".docx", ".doc")
 #: names a curator's editor or downloader uses while a file is still being written
 TEMPORARY = re.compile(r"(^\.|^~|~$|\.(part|tmp|crdownload|swp|partial|download)$)", re.IGNORECASE)
 
@@ -51,7 +51,8 @@ def scan_reports(folder: Path) -> Scan:
                             "reason": "the file name is not a safe report id (use ASCII letters, digits, '_', '-', '.'; at most 100 characters; no '..')"})
             continue
         if stem in reports:
-            refused.append({"source_file": path.name, "report_id": stem, "reason": f"another file has the same report id {stem!r} ({reports[stem].name})"})
+            # one report in two formats (x.docx and x.pdf): the first name in sorted order is kept
+            refused.append({"source_file": path.name, "report_id": stem, "reason": f"another file has the same report id {stem!r} ({reports[stem].name}); keep one format of a report"})
             continue
         reports[stem] = path
     return Scan(reports, refused)

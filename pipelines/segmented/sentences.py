@@ -49,6 +49,7 @@ class Sentence:
     section: str | None
     part: str | None  # review | plan | None
     truncated: bool = False
+    page: int | None = None  # the PDF page the sentence starts on, set by the segmented stage
     # filled by the segmented stage (stage.py): the published identity of the sentence
     sentence_id: str = ""
     position: int = 0

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import registry
+from ..extracted.codes import catalog_rows
 from ..extracted.projects import build_projects
 from ..extracted.stage import Extracted
 from ..segmented.sentences import Segmented
+from .target_outcomes import build_target_outcomes
 
 #: project attributes carried on mention rows for build_projects, not published with mentions
 MENTION_ONLY = ["name", "district", "category", "investment_value", "investment_unit"]
@@ -28,6 +30,7 @@ def sentence_rows(seg: Segmented) -> list[dict]:
         "start": s.start,
         "end": s.end,
         "truncated": s.truncated,
+        "page": s.page,
         "tokens": s.tokens,
     } for s in seg.sentences]
 
@@ -45,7 +48,7 @@ def _table(df: pd.DataFrame, name: str, sort: list[str]) -> pd.DataFrame:
 
 
 def combine(extracted: dict[str, Extracted], segmented: dict[str, Segmented]) -> dict[str, pd.DataFrame]:
-    """All five tables from the accepted reports' extracted and segmented layers (by report id)."""
+    """All the tables from the accepted reports' extracted and segmented layers (by report id)."""
     keys = sorted(extracted)
     rep = pd.DataFrame([extracted[k].report for k in keys])
     sent = pd.DataFrame([row for k in keys if k in segmented for row in sentence_rows(segmented[k])])
@@ -54,10 +57,13 @@ def combine(extracted: dict[str, Extracted], segmented: dict[str, Segmented]) ->
     projects = build_projects(men) if not men.empty else pd.DataFrame()
     if not men.empty:
         men = men.drop(columns=MENTION_ONLY, errors="ignore")
-    return {
+    tables = {
         "reports": _table(rep, "reports", ["report_id"]),
         "sentences": _table(sent, "sentences", ["report_id", "position"]),
         "indicators": _table(ind, "indicators", ["report_id", "start"]),
         "projects": _table(projects, "projects", ["district", "name"]),
         "project_mentions": _table(men, "project_mentions", ["report_id", "start"]),
+        "indicator_catalog": _table(pd.DataFrame(catalog_rows()), "indicator_catalog", ["indicator_code"]),
     }
+    tables["target_outcomes"] = build_target_outcomes(tables["indicators"], tables["reports"])
+    return tables

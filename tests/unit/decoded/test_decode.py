@@ -76,7 +76,10 @@ def test_width_fold_rule(text, expected):
 CORRUPTION_CASES = [
     ("開展?fàn)營業", "開展\ufffd營業"),
     ("圍繞燃?xì)狻⑾?、建築", "圍繞燃\ufffd\ufffd\ufffd\ufffd、建築"),
-    ("攸c(diǎn)領", "攸\ufffd領"),
+    # a letter glued to an annotation inside a damaged stretch is a trail byte read out of step
+    ("建筑、?;返戎攸c(diǎn)領", "建筑、\ufffd;返戎攸\ufffd領"),
+    # in step: the annotator matched (trail byte of 村, letter e) as 錯, the letter is real text
+    ("鄉村e（cuò）鎮", "鄉村e鎮"),
     ("山西?。┨腥", "山西\ufffd。\ufffd腥"),
     ("他问:为什么?", "他问:为什么?"),
     ("私\ue091用", "私\ufffd用"),

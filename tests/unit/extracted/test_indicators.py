@@ -31,7 +31,27 @@ CASES = [
     ("一年来,信创产业营收突破35亿元。", [(35, None, "亿元", "amount", "at_least")]),
     ("一年来,为全区35万城乡参保居民购买保险。", [(35, None, "万", "amount", None)]),
     ("一年来,建成区绿地率、绿化覆盖率分别达39.47%、45.68%。", [(39.47, None, "%", "share", None), (45.68, None, "%", "share", None)]),
-    ("一年来,三次产业比例调整为7.4:57.4:35.2。", [(7.4, None, "%", "share", None), (57.4, None, "%", "share", None), (35.2, None, "%", "share", None)]),
+    # parts of a whole: no unit is written, so none is given
+    ("一年来,三次产业比例调整为7.4:57.4:35.2。", [(7.4, None, "", "share", None), (57.4, None, "", "share", None), (35.2, None, "", "share", None)]),
+    ("一年来,三次产业比重为20.5∶35.5∶44.0。", [(20.5, None, "", "share", None), (35.5, None, "", "share", None), (44.0, None, "", "share", None)]),
+    # list items written without their unit share the last one; points of growth contributed are ratios
+    ("一年来,三次产业分别拉动经济增长1.2、3.4和2.1个百分点。",
+     [(1.2, None, "个百分点", "ratio", None), (3.4, None, "个百分点", "ratio", None), (2.1, None, "个百分点", "ratio", None)]),
+    ("一年来,三次产业分别拉动经济增长0.6个、2.9个、3.3个百分点。",
+     [(0.6, None, "个百分点", "ratio", None), (2.9, None, "个百分点", "ratio", None), (3.3, None, "个百分点", "ratio", None)]),
+    ("一年来,城镇化率比上年末提高1.1个百分点。", [(1.1, None, "个百分点", "change", None)]),
+    # one growth cue for a whole list; 倍 after 增长 is growth
+    ("一年来,新能源汽车、智能手机分别增长4.7倍、1.3倍和94.2%。",
+     [(4.7, None, "倍", "growth_rate", None), (1.3, None, "倍", "growth_rate", None), (94.2, None, "%", "growth_rate", None)]),
+    ("一年来,三次产业对经济增长的贡献率分别为19.4%、36.0%和44.6%。",
+     [(19.4, None, "%", "ratio", None), (36.0, None, "%", "ratio", None), (44.6, None, "%", "ratio", None)]),
+    # per-mille rates are not shares; a price index rise is growth; a net increase is a change
+    ("一年来,人口出生率8.2‰,死亡率7.9‰。", [(8.2, None, "‰", "ratio", None), (7.9, None, "‰", "ratio", None)]),
+    ("一年来,居民消费价格涨幅为1.8%。", [(1.8, None, "%", "growth_rate", None)]),
+    ("一年来,税收收入净增4.9亿元。", [(4.9, None, "亿元", "change", None)]),
+    # compound units are read whole
+    ("一年来,细颗粒物年均浓度降至35微克/立方米。", [(35, None, "微克/立方米", "amount", None)]),
+    ("一年来,新建光伏电站装机200兆瓦。", [(200, None, "兆瓦", "amount", None)]),
     # a colon ratio that is not parts of a whole, and a time, yield nothing of their own
     ("今年,按1:1比例配套资金500万元。", [(500, None, "万元", "amount", None)]),
     ("会议于9:30召开。", []),
@@ -89,6 +109,64 @@ def test_kind_and_year_follow_the_part():
     assert (plan["kind"], plan["year"]) == ("target", 2023)
     explicit = rows_of("2020年,新增市场主体6942家。")[0]
     assert explicit["year"] == 2020
+
+
+KIND_CASES = [
+    # outside a review/plan part the words next to the number decide, not a target word elsewhere
+    ("全年目标是稳增长,1-9月,全市完成一般公共预算收入27.3亿元。", ["actual"]),
+    ("县城投资超预期,完成固定资产投资12亿元。", ["actual"]),
+    ("力争实现地区生产总值增长6.5%。", ["target"]),
+    # plan completion: done, the plan it is measured against, and the share of it
+    ("1-6月完成投资58亿元,完成年计划62亿元的93.6%。", ["actual", "target", "actual"]),
+    ("年度计划投资143亿元。", ["target"]),
+    # an estimate of the year just ended is a result
+    ("预计全年地区生产总值增长8.5%。", ["actual"]),
+    # a lead-in before a colon sets the kind of the list after it
+    ("2018年主要预期目标:地区生产总值增长7.5%,社会消费品零售总额增长10%。", ["target", "target"]),
+]
+
+
+@pytest.mark.parametrize("text,kinds", KIND_CASES)
+def test_kind_from_the_words_next_to_the_number(text, kinds):
+    ctx = ReportContext("r", "某区", review_year=2022, plan_year=None)
+    assert [r["kind"] for r in rows_of(text, ctx)] == kinds
+
+
+def test_inside_a_part_only_strong_words_of_the_other_kind_count():
+    # a plan part narrates planned work with completion verbs; a review part narrates results with 争取
+    assert [r["kind"] for r in rows_of("今年,完成40个老旧小区改造,新增3所公办幼儿园。")] == ["target", "target"]
+    assert [r["kind"] for r in rows_of("一年来,积极争取上级资金,获批专项债券2.3亿元。")] == ["actual"]
+    # a year before the planned one is a result even inside a plan passage
+    ctx = ReportContext("r", "某市", review_year=2021, plan_year=2022)
+    assert [r["kind"] for r in rows_of("今年的目标已经明确。报告指出,2021年,全市固定资产投资增长12%以上。", ctx)] == ["actual"]
+
+
+METRIC_CASES = [
+    ("今年,打造2个精品示范村。", ["精品示范村"]),
+    ("今年,推动府前街等42个新建项目3月底前开工。", ["新建项目"]),
+    ("一年来,培育阳光大厦等亿元楼宇8栋。", ["亿元楼宇"]),
+    ("一年来,新增“四上”企业175家。", ["新增四上企业"]),
+    ("一年来,全县农林牧渔业实现总产值44.39亿元,比上年增长12.2%。", ["农林牧渔业总产值", "农林牧渔业总产值"]),
+    ("一年来,城镇化率达到60.1%,比上年末提高1.1个百分点。", ["城镇化率", "城镇化率"]),
+    ("一年来,全省地区生产总值增长8.2%,居全国第7位。", ["地区生产总值", "地区生产总值"]),
+    # abbreviations that 分别 and colon ratios pair with several numbers are written out
+    ("一年来,第一、二、三产业增加值分别增长3.7%、2.2%和3.1%。", ["第一产业增加值", "第二产业增加值", "第三产业增加值"]),
+    ("一年来,三次产业对经济增长的贡献率分别为19.4%、36.0%和44.6%。",
+     ["第一产业对经济增长的贡献率", "第二产业对经济增长的贡献率", "第三产业对经济增长的贡献率"]),
+    ("一年来,城乡居民人均可支配收入分别增长8%、9%,固定资产投资增长6%。",
+     ["城镇居民人均可支配收入", "农村居民人均可支配收入", "固定资产投资"]),
+    ("一年来,三次产业结构为14.9:39.5:45.6。", ["三次产业结构第一产业", "三次产业结构第二产业", "三次产业结构第三产业"]),
+]
+
+
+@pytest.mark.parametrize("text,metrics", METRIC_CASES)
+def test_metric_is_the_noun_phrase_of_what_is_measured(text, metrics):
+    assert [r["metric"] for r in rows_of(text)] == metrics
+
+
+def test_headline_figures_are_read():
+    rows = rows_of("某县重大项目集中开工 总投资152亿元\n\n一年来,全县新开工项目28个。")
+    assert [(r["value"], r["unit"]) for r in rows] == [(152, "亿元"), (28, "个")]
 
 
 def test_value_std_applies_multiplier_and_unit():

@@ -46,6 +46,13 @@ NAMES = [
     ("将山西智创城NO.8打造为科技创新中心", ["山西智创城NO.8"]),
     ("推进春光锻造轨道交通及特殊装备零部件扩产项目当年建成投产", ["春光锻造轨道交通及特殊装备零部件扩产项目"]),
     ("全力保障武宿机场三期改扩建、地铁1号线建设", ["武宿机场三期改扩建", "地铁1号线"]),
+    # heads beyond parks and roads: motorways, waterways, locks, wharves, branch lines, resettlement sites
+    ("开工建设京港澳高速", ["京港澳高速"]),
+    ("加快湘江一级航道建设", ["湘江一级航道"]),
+    ("推进东平湖船闸、南阳港区码头建设", ["东平湖船闸", "南阳港区码头"]),
+    ("建成平江港铁路专用线", ["平江港铁路专用线"]),
+    # an introducing word is not part of the name
+    ("主要有东湖纺织服装集聚区、西岭物流园", ["东湖纺织服装集聚区", "西岭物流园"]),
 ]
 
 REJECTED = [
@@ -61,6 +68,10 @@ REJECTED = [
     # words where a head is only part of a common word
     "完善城市功能,形成新的工作思路",
     "推进项目库建设",
+    # kinds of projects and ordinals
+    "内资项目12个,外资项目3个,异地项目36个",
+    "一是大项目建设加快",
+    "加强基础设施和民生工程建设",
 ]
 
 
