@@ -7,6 +7,7 @@ PIP_FLAGS := -q --disable-pip-version-check
 export CGR_REPORTS_DIR ?= seeds
 export CGR_DATA_DIR ?= data
 export CGR_RELEASES_DIR ?= releases
+export CGR_UI_PORT ?= 3000
 
 .PHONY: run test test-faults ui bench install install-dev clean
 
@@ -41,7 +42,7 @@ bench: $(VENV)/.installed-dev
 test-faults: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -m faults -q
 
-## make ui: the Dagster UI on http://127.0.0.1:3000 against the instance in $(CGR_DATA_DIR)
+## make ui: the Dagster UI on http://127.0.0.1:$(CGR_UI_PORT) (CGR_UI_PORT, default 3000) against the instance in $(CGR_DATA_DIR); exits if the port is taken
 ui: $(VENV)/.installed
 	$(BIN)/python -m assets.ui
 

@@ -192,13 +192,26 @@ def _failure_message(run) -> str | None:
     return None
 
 
-def main_build(full: bool, settings: Settings | None = None) -> int:
-    result = build(full=full, settings=settings)
-    if result.removed:
-        print(f"removed reports: {', '.join(result.removed)}")
-    print(f"processed reports: {', '.join(result.processed) or 'none (nothing new or changed)'}")
-    for key, reason in result.refused.items():
-        print(f"refused: {reason if key in reason else key + ': ' + reason}")
+def main_build(full: bool, settings: Settings | None = None, as_json: bool = False, verbosity: int = 0) -> int:
+    """`cgr build`: 0 published or nothing new, 1 the gate blocked (EXIT_GATE in assets/cli.py)."""
+    result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print)
+    if as_json:
+        import json
+
+        print(json.dumps({
+            "ok": result.ok, "published": result.published, "version": result.version,
+            "path": str(result.path) if result.path else None, "message": result.message,
+            "processed": result.processed, "refused": result.refused, "removed": result.removed,
+            "reran_from": result.reran_from, "gate_failures": result.gate_failures,
+            "report_seconds": round(result.report_seconds, 3), "release_seconds": round(result.release_seconds, 3),
+        }, ensure_ascii=False, indent=2))
+        return 0 if result.ok else 1
+    if verbosity >= 0:
+        if result.removed:
+            print(f"removed reports: {', '.join(result.removed)}")
+        print(f"processed reports: {', '.join(result.processed) or 'none (nothing new or changed)'}")
+        for key, reason in result.refused.items():
+            print(f"refused: {reason if key in reason else key + ': ' + reason}")
     if result.gate_failures:
         print("the validation gate blocked publication:", file=sys.stderr)
         for line in result.gate_failures:

@@ -108,10 +108,49 @@ def value_sets() -> dict[str, list]:
     return {"$unit_vocabulary": unit_vocabulary()}
 
 
+def expected_unit_std(unit: str | None) -> str:
+    """The base unit that units.yaml gives a unit as written: `[multiplier]unit` -> the unit's
+    `std`; a bare multiplier (35万城乡参保居民) -> empty; an unknown unit -> `?` (never equal)."""
+    from pipelines.extracted.indicators import units
+
+    table, mults, _ = units()
+    if unit is None or pd.isna(unit):
+        return "?"
+    if unit in table:
+        return table[unit]["std"]
+    if unit in mults:
+        return ""
+    for m in sorted(mults, key=len, reverse=True):
+        if unit.startswith(m) and unit[len(m):] in table:
+            return table[unit[len(m):]]["std"]
+    return "?"
+
+
+def _per_report(tables: dict[str, pd.DataFrame], table: str, count) -> pd.Series:
+    df = tables.get(table)
+    if df is None or not len(df):
+        return pd.Series(dtype="float64")
+    return count(df.groupby("report_id"))
+
+
 def prepare(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Derived columns some expectations read (not published)."""
     if table == "target_outcomes":
         return _with_met_expected(df, tables.get("indicator_catalog"))
+    if table == "reports" and len(df):
+        # the sizes a report row states, counted again in the tables they describe
+        df = df.copy()
+        counted = {
+            "rows_in_sentences": _per_report(tables, "sentences", lambda g: g.size()),
+            "rows_in_indicators": _per_report(tables, "indicators", lambda g: g.size()),
+            "projects_in_mentions": _per_report(tables, "project_mentions", lambda g: g["project_id"].nunique()),
+        }
+        for col, series in counted.items():
+            df[col] = pd.array(df["report_id"].map(series).fillna(0).astype(float).tolist(), dtype="Float64")
+    if table == "indicators" and len(df):
+        df = df.copy()
+        df["unit_std"] = df["unit_std"].fillna("")
+        df["unit_std_expected"] = [expected_unit_std(u) if m != "rank" else "位" for u, m in zip(df["unit"], df["measure"])]
     if table == "indicators":
         reports = tables.get("reports")
         df = df.copy()
@@ -133,12 +172,15 @@ def prepare(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd
 
 #: columns prepare() reads to derive its columns, per table, and the derived columns it adds
 PREPARE_READS = {
-    "indicators": {"indicators": ["report_id", "year"], "reports": ["report_id", "review_year", "plan_year"]},
+    "reports": {"reports": ["report_id"], "sentences": ["report_id"], "indicators": ["report_id"],
+                "project_mentions": ["report_id", "project_id"]},
+    "indicators": {"indicators": ["report_id", "year", "unit", "measure", "unit_std"], "reports": ["report_id", "review_year", "plan_year"]},
     "target_outcomes": {"target_outcomes": ["actual_value", "gap", "indicator_code", "measure", "target_qualifier", "target_value",
                                             "target_value_max", "unit", "met"],
                         "indicator_catalog": ["indicator_code", "better"]},
 }
-PREPARE_ADDS = {"indicators": ["year_distance"], "target_outcomes": ["met_expected", "gap_error"]}
+PREPARE_ADDS = {"reports": ["rows_in_sentences", "rows_in_indicators", "projects_in_mentions"],
+                "indicators": ["year_distance", "unit_std_expected"], "target_outcomes": ["met_expected", "gap_error"]}
 NULLNESS_ONLY = "expect_column_values_to_not_be_null"
 
 
@@ -231,24 +273,37 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def run_gate(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> GateResult:
-    """Validate one table with its suite. Import of GX is deferred (it takes seconds)."""
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+def all_specs(table: str, tables: dict[str, pd.DataFrame]) -> list[dict]:
+    """The table's suite: the registry's facts, then the hand-written suite."""
+    specs = [dict(s, source="registry") for s in registry_specs(table, tables)]
+    return specs + [dict(s, source="suite") for s in load_suite(table)["expectations"]]
+
+
+def build_suite(table: str, specs: list[dict]):
+    """A GX ExpectationSuite from specs (named value sets resolved; `meta.i` is the spec's index)."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     sets = value_sets()
-    specs = [dict(s, source="registry") for s in registry_specs(table, tables)]
-    specs += [dict(s, source="suite") for s in load_suite(table)["expectations"]]
+    suite = gx.ExpectationSuite(name=f"cgr_{table}")
+    for i, spec in enumerate(specs):
+        kwargs = {k: (sets[v] if isinstance(v, str) and v in sets else v) for k, v in spec["kwargs"].items()}
+        suite.add_expectation_configuration(ExpectationConfiguration(type=spec["type"], kwargs=kwargs, severity=spec["severity"], meta={"i": i}))
+    return suite
+
+
+def run_gate(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> GateResult:
+    """Validate one table with its suite. Import of GX is deferred (it takes seconds)."""
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+
+    specs = all_specs(table, tables)
     context = gx.get_context(mode="ephemeral")
     try:
         context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     except Exception:  # older/newer GX without this variable: bars are cosmetic
         pass
-    suite = gx.ExpectationSuite(name=f"cgr_{table}")
-    for i, spec in enumerate(specs):
-        kwargs = {k: (sets[v] if isinstance(v, str) and v in sets else v) for k, v in spec["kwargs"].items()}
-        suite.add_expectation_configuration(ExpectationConfiguration(type=spec["type"], kwargs=kwargs, severity=spec["severity"], meta={"i": i}))
+    suite = build_suite(table, specs)
 
     result = GateResult(table)
     if len(df):
@@ -275,7 +330,7 @@ def run_gate(table: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> G
         result.outcomes.append(ExpectationOutcome(
             table=table,
             type=spec["type"],
-            column=kw.get("column") or ",".join(kw.get("column_list", [])) or None,
+            column=kw.get("column") or ",".join(kw.get("column_list", []) or [kw[k] for k in ("column_A", "column_B") if k in kw]) or None,
             severity=spec["severity"],
             success=success,
             unexpected_count=count,

@@ -99,6 +99,10 @@ REPORTS = Table(
         F("repairs_dropped_lines", "integer", "Corrupted lines dropped because a clean copy follows.", nullable=False),
         F("unrecoverable_chars", "integer", "Characters marked U+FFFD because they could not be restored; clauses holding one are not extracted.", nullable=False),
         F("curated_fields", "string", "Comma-separated names of fields taken from a curated sidecar rather than inferred from the text; empty when none."),
+        F("source_url", "string", "Where the text was obtained (from the curator's sidecar); `unknown` when the curator does not know, empty when there is no sidecar."),
+        F("source_publisher", "string", "Who published the text obtained (from the sidecar); `unknown` when not known."),
+        F("source_licence", "string", "Terms under which the source publisher makes the text available (from the sidecar); `unknown` when not stated."),
+        F("accessed_date", "date", "When the curator obtained the text (from the sidecar)."),
     ),
     ("report_id",),
 )
@@ -294,10 +298,13 @@ def to_arrow(df: pd.DataFrame, table: Table) -> pa.Table:
     return pa.Table.from_pandas(conform(df, table), schema=arrow_schema(table), preserve_index=False)
 
 
-def frictionless_schema(table: Table) -> dict:
+def frictionless_schema(table: Table, fmt: str = "csv") -> dict:
+    """The Table Schema of a table's CSV or Parquet file. In Parquet a list column is a real
+    list, which Frictionless reads as a numpy array that its `array` type refuses: `any`."""
     fields = []
     for f in table.fields:
-        entry = {"name": f.name, "type": TYPES[f.type][1], "description": f.description}
+        ftype = "any" if fmt == "parquet" and f.type == "list" else TYPES[f.type][1]
+        entry = {"name": f.name, "type": ftype, "description": f.description}
         constraints = {}
         if not f.nullable:
             constraints["required"] = True

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections import Counter
 
-from ..raw.sidecar import SIDECAR_FIELDS
+from ..raw.sidecar import PROVENANCE_FIELDS, SIDECAR_FIELDS
 from ..rules import limit, load_yaml
 from ..segmented.sentences import Segmented
 from .gazetteer import _resolved, areas_named, resolve
@@ -214,5 +214,5 @@ def infer_metadata(seg: Segmented, text: str, sidecar: dict | None = None) -> di
         review, plan = complete_years(seg, meta["review_year"], meta["plan_year"])
         meta["review_year"] = sidecar.get("review_year", review)
         meta["plan_year"] = sidecar.get("plan_year", plan)
-    meta["curated_fields"] = ",".join(k for k in SIDECAR_FIELDS if k in sidecar)
+    meta["curated_fields"] = ",".join(k for k in SIDECAR_FIELDS if k in sidecar and k not in PROVENANCE_FIELDS)
     return meta

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..decoded.stage import Decoded
+from ..raw.sidecar import PROVENANCE_FIELDS
 from ..raw.stage import RawReport
 from ..segmented.sentences import Segmented
 from .codes import assign_codes
@@ -67,5 +68,6 @@ def extract(raw: RawReport, decoded: Decoded, seg: Segmented) -> Extracted:
         "repairs_dropped_lines": decoded.repairs_dropped_lines,
         "unrecoverable_chars": decoded.unrecoverable_chars,
         "curated_fields": meta["curated_fields"],
+        **{k: raw.sidecar.get(k) for k in PROVENANCE_FIELDS},
     }
     return Extracted(report_row, indicators, pd.DataFrame(mention_rows))

@@ -23,15 +23,15 @@ SIDECAR_FIELDS = {
     "published_date": dt.date,
     "outlet": str,
     "authors": str,
-}
-#: where the text was obtained and under what terms (a curator's record, not inferred)
-PROVENANCE_FIELDS = {
+    # provenance: where the curator obtained the text and under what terms (`unknown` when not known)
     "source_url": str,
     "source_publisher": str,
     "source_licence": str,
     "accessed_date": dt.date,
 }
-ALLOWED_FIELDS = {**SIDECAR_FIELDS, **PROVENANCE_FIELDS}
+#: the provenance fields: only a curator knows them, so they are never "inferred" and are not
+#: listed in `curated_fields`
+PROVENANCE_FIELDS = ("source_url", "source_publisher", "source_licence", "accessed_date")
 
 
 def load_sidecar(path: Path) -> dict:
@@ -48,9 +48,9 @@ def load_sidecar(path: Path) -> dict:
         raise ReportRejected(path.name, "the sidecar must be a mapping of field: value")
     out = {}
     for key, value in data.items():
-        if key not in ALLOWED_FIELDS:
-            raise ReportRejected(path.name, f"the sidecar sets unknown field {key!r} (allowed: {', '.join(ALLOWED_FIELDS)})")
-        want = ALLOWED_FIELDS[key]
+        if key not in SIDECAR_FIELDS:
+            raise ReportRejected(path.name, f"the sidecar sets unknown field {key!r} (allowed: {', '.join(SIDECAR_FIELDS)})")
+        want = SIDECAR_FIELDS[key]
         if value is None:
             out[key] = None
             continue

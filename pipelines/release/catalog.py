@@ -162,8 +162,10 @@ def render_catalog(releases: Path, index: dict) -> str:
         mark = " (latest)" if v == latest else ""
         parts.append(f"<h2 id='{html.escape(v)}'>{html.escape(v)}{mark}</h2>")
         parts.append(f"<p>Created {html.escape(entry['created'])} · gate: {html.escape(entry.get('gate', '?'))} · "
-                     f"<a href='{v}/validation.html'>validation report</a> · <a href='{v}/CHANGELOG.md'>changelog</a> · "
-                     f"<a href='{v}/README.md'>data card</a> · <a href='{v}/datapackage.json'>datapackage.json</a> · "
+                     f"<a href='{v}/README.html' title='what the data is, sources and terms, citation, columns'>data card</a> · "
+                     f"<a href='{v}/validation.html'>validation summary</a> · "
+                     + (f"<a href='{v}/validation/index.html'>Great Expectations Data Docs</a> · " if (folder / "validation" / "index.html").exists() else "")
+                     + f"<a href='{v}/CHANGELOG.md'>changelog</a> · <a href='{v}/DATA_LICENSE.md'>licence</a> · <a href='{v}/datapackage.json'>datapackage.json</a> · "
                      f"<a href='{v}/SHA256SUMS'>SHA256SUMS</a> · <a href='{v}/rejected.json'>rejected files</a></p>")
         parts.append(f"<table class='{'latest' if mark else ''}'><tr><th>table</th><th>rows</th><th>Parquet</th><th>CSV</th><th>sha256 (Parquet / CSV)</th></tr>")
         for table, rows in entry.get("row_counts", {}).items():

@@ -18,6 +18,8 @@ from pathlib import Path
 from .store import parse_sums, sha256_file
 
 FORMATS = ("parquet", "csv")
+#: what a reader needs beside the tables: the data card, licence, changelog and validation summary
+HUMAN_FILES = ("README.md", "README.html", "DATA_LICENSE.md", "CHANGELOG.md", "validation.html", "release.json")
 CHUNK = 1 << 20
 
 
@@ -38,6 +40,8 @@ class Store:
         try:
             return self.fs.cat_file(self.path(*parts))
         except FileNotFoundError:
+            if parts == ("index.json",):
+                raise DownloadError(f"{self.url}: not a release store (no index.json in it or in its releases/ folder)") from None
             raise DownloadError(f"{self.url}: {'/'.join(parts)} not found") from None
         except Exception as exc:  # aiohttp, OSError, ...: the store cannot be reached
             raise DownloadError(f"{self.url}: cannot read {'/'.join(parts)} ({type(exc).__name__}: {exc})") from None
@@ -51,7 +55,14 @@ def open_store(url: str | os.PathLike) -> Store:
         fs, root = fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:
         raise DownloadError(f"{url}: unsupported store ({exc})") from None
-    return Store(url, fs, root)
+    store = Store(url, fs, root)
+    # the README calls the folder that holds releases/ the store; the releases folder itself works too
+    try:
+        if not fs.exists(store.path("index.json")) and fs.exists(store.path("releases", "index.json")):
+            return Store(url, fs, store.path("releases"))
+    except Exception:  # an unreachable store is reported when its index is read
+        pass
+    return store
 
 
 def read_index(store: Store) -> dict:
@@ -136,7 +147,7 @@ def _fetch(store: Store, version: str, name: str, dest: Path, expected: str | No
 
 
 def download(store: Store, version: str | None = "latest", tables: list[str] | None = None, fmt: str = "all",
-             to: Path = Path("."), progress: bool | None = None, log=lambda msg: None) -> list[Path]:
+             to: Path = Path("."), progress: bool | None = None, log=lambda msg: None, stats: dict | None = None) -> list[Path]:
     """Download the chosen tables (default: all) in the chosen format(s) plus datapackage.json
     and SHA256SUMS into `to/<version>/`; returns the files now present and verified."""
     index = read_index(store)
@@ -154,14 +165,16 @@ def download(store: Store, version: str | None = "latest", tables: list[str] | N
     progress = sys.stderr.isatty() if progress is None else progress
     sums_text = store.read_bytes(v, "SHA256SUMS").decode("utf-8")
     sums = parse_sums(sums_text)
-    names = ["datapackage.json"] + [f"{t}.{f}" for t in (tables or known) for f in formats]
-    done = []
+    # the human-readable files go with every download (those a release has: older ones lack some)
+    names = ["datapackage.json", *[n for n in HUMAN_FILES if n in sums]] + [f"{t}.{f}" for t in (tables or known) for f in formats]
+    done, skipped = [], []
     for name in names:
         if name not in sums:
             raise DownloadError(f"{store.url}: {v}/SHA256SUMS does not list {name}")
         dest = folder / name
         if dest.exists() and sha256_file(dest) == sums[name]:
-            log(f"{v}/{name}: already here and verified, skipped")
+            log(f"{v}/{name}: already here, checksum matches, skipped")
+            skipped.append(dest)
         else:
             _fetch(store, v, name, dest, sums[name], progress)
             log(f"{v}/{name}: downloaded and verified")
@@ -171,4 +184,7 @@ def download(store: Store, version: str | None = "latest", tables: list[str] | N
     tmp.write_text(sums_text, encoding="utf-8")
     os.replace(tmp, folder / "SHA256SUMS")
     done.append(folder / "SHA256SUMS")
+    if stats is not None:
+        stats["skipped"] = len(skipped)
+        stats["downloaded"] = len(done) - len(skipped) - 1
     return done

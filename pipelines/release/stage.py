@@ -5,6 +5,7 @@ folder and renamed into place. `releases/index.json` is replaced atomically afte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 import json
 import os
 import shutil
@@ -16,10 +17,15 @@ import pandas as pd
 
 from .. import registry
 from .catalog import write_catalog
+from .datacard import DATA_LICENSE, LICENSE_FILE, QUOTED_COLUMNS, write_datacard
+from .docs import build_data_docs
+from .drift import across_releases
+from .drift import warnings as drift_warnings
+from .provenance import code_fingerprint, code_version
 from .store import atomic_write_text, parse_version, read_index, read_sums, sha256_file
 from .writer import ReleaseTables, WrittenTable, content_fingerprint, key_hashes
 
-LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class PublishError(RuntimeError):
@@ -90,45 +96,20 @@ def _changelog(version: str, previous: dict | None, previous_dir: Path | None, t
     return "\n".join(lines) + "\n"
 
 
-def _datacard(version: str, created: str, tables: ReleaseTables, gate: dict, written: dict[str, WrittenTable]) -> str:
-    reports = tables.reports
-    rows = "\n".join(f"| {n} | {written[n].rows} | {registry.TABLES[n].description} |" for n in registry.TABLES)
-    districts = ", ".join(sorted(reports["district"].dropna().unique())) or "none"
-    return f"""# cn-gov-reports {version}
-
-Economic indicators and named projects extracted from Chinese local-government reports
-(government work reports, plan-execution reports, economic-work-conference news), with every
-figure traceable to its sentence and character offsets in the decoded source text.
-
-- Created: {created}
-- Reports: {len(reports)} (districts: {districts})
-- Validation: {"passed" if gate.get("passed") else "FAILED"} (see `validation.html`)
-
-| table | rows | what |
-|---|---:|---|
-{rows}
-
-Files: each table as Parquet (zstd, column descriptions in the Arrow field metadata) and CSV
-(UTF-8 with BOM, RFC 4180). `datapackage.json` describes every field; `SHA256SUMS` lets you
-check every file (`sha256sum -c SHA256SUMS`).
-
-## Sources
-Each source report is listed in `datapackage.json` (`sources`) with its SHA-256. Input files that
-were refused are listed in `rejected.json` with the reason.
-
-## How to cite
-cn-gov-reports contributors, *cn-gov-reports dataset* {version} ({created[:10]}). Licence CC BY 4.0.
-
-## Licence
-Data: CC BY 4.0. The source reports are public government documents.
-
-## Known limits
-- Extraction is rule-based: see the project's evaluation against hand-made gold annotations.
-- Quantities written only in Chinese numerals (三所, 八成) are not extracted.
-- `year` and `kind` come from context when a clause states neither; a release records the
-  share of null years as a warning.
-- Characters damaged beyond repair in a source are marked U+FFFD; clauses holding one are skipped.
-"""
+def source_entries(reports: pd.DataFrame) -> list[dict]:
+    """`datapackage.json` `sources`: one per report, with where it came from and under what
+    terms (the curator's sidecar; `unknown` where the curator does not know, null with no sidecar)."""
+    out = []
+    for r in reports.itertuples():
+        entry = {"title": r.title if isinstance(r.title, str) and r.title else r.source_file,
+                 "path": r.source_url if isinstance(r.source_url, str) and r.source_url.startswith(("http://", "https://")) else r.source_file,
+                 "report_id": r.report_id, "source_file": r.source_file, "sha256": r.source_sha256}
+        for key in ("source_url", "source_publisher", "source_licence"):
+            value = getattr(r, key)
+            entry[key.removeprefix("source_")] = value if isinstance(value, str) and value else None
+        entry["accessed"] = r.accessed_date.isoformat() if r.accessed_date is not None and not pd.isna(r.accessed_date) else None
+        out.append(entry)
+    return out
 
 
 def _datapackage(version: str, created: str, out: Path, tables: ReleaseTables) -> dict:
@@ -139,33 +120,53 @@ def _datapackage(version: str, created: str, out: Path, tables: ReleaseTables) -
             res = {
                 "name": f"{name}-{fmt}" if fmt == "parquet" else name,
                 "path": path.name,
+                "profile": "tabular-data-resource",
                 "format": fmt,
-                "bytes": path.stat().st_size,
-                "hash": f"sha256:{sha256_file(path)}",
                 "description": table.description,
+                "schema": registry.frictionless_schema(table, fmt),
             }
             if fmt == "csv":
-                res.update({"profile": "tabular-data-resource", "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": registry.frictionless_schema(table)})
+                res.update({"bytes": path.stat().st_size, "hash": f"sha256:{sha256_file(path)}", "mediatype": "text/csv", "encoding": "utf-8-sig"})
             else:
-                # a plain file resource: Frictionless reads Parquet without byte counts, so the
-                # Parquet twin carries its size and hash but no schema (the CSV's applies)
-                res.update({"type": "file", "mediatype": "application/vnd.apache.parquet"})
+                # Frictionless reads Parquet through pandas and counts no bytes, so declared
+                # `bytes`/`hash` would fail validation: the digest is in SHA256SUMS instead
+                res.update({"mediatype": "application/vnd.apache.parquet"})
+            quoted = [c.split(".")[1] for c in QUOTED_COLUMNS if c.startswith(name + ".")]
+            if quoted:  # these columns quote the sources: their own terms apply, not the package licence
+                res["licenses"] = [{"path": LICENSE_FILE, "title": f"{DATA_LICENSE['name']}, except {', '.join(quoted)}: each source's own terms (see sources)"}]
             resources.append(res)
-    sources = [
-        {"title": r.source_file, "path": r.source_file, "sha256": r.source_sha256, "report_id": r.report_id}
-        for r in tables.reports.itertuples()
-    ]
+    sources = source_entries(tables.reports)
     return {
         "profile": "data-package",
         "name": "cn-gov-reports",
         "title": "Indicators and projects from Chinese local-government reports",
         "version": version.lstrip("v"),
         "created": created,
-        "licenses": [LICENSE],
+        "licenses": [DATA_LICENSE],
         "sources": sources,
         "schema_fingerprint": registry.schema_fingerprint(),
         "resources": resources,
     }
+
+
+class WrittenView(Mapping):
+    """The tables of a release folder as a read-only mapping for the data card, the Data Docs
+    and the drift checks: `reports` as held, any other table read from its Parquet file when
+    asked for (one table at a time, never all at once)."""
+
+    def __init__(self, folder: Path, reports: pd.DataFrame):
+        self.folder, self.reports = folder, reports
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in registry.TABLES:
+            raise KeyError(name)
+        return self.reports if name == "reports" else pd.read_parquet(self.folder / f"{name}.parquet")
+
+    def __iter__(self):
+        return iter(registry.TABLES)
+
+    def __len__(self) -> int:
+        return len(registry.TABLES)
 
 
 def write_release_files(out: Path, version: str, created: str, tables: ReleaseTables, gate: dict,
@@ -179,10 +180,13 @@ def write_release_files(out: Path, version: str, created: str, tables: ReleaseTa
     (out / "validation.html").write_text(render_validation_html(version, gate), encoding="utf-8")
     (out / "rejected.json").write_text(json.dumps(rejected, ensure_ascii=False, indent=2), encoding="utf-8")
     (out / "CHANGELOG.md").write_text(_changelog(version, previous, previous_dir, tables, rejected, out, written), encoding="utf-8")
-    (out / "README.md").write_text(_datacard(version, created, tables, gate, written), encoding="utf-8")
+    view = WrittenView(out, tables.reports)
+    write_datacard(out, version, created, view, gate, entry)
+    build_data_docs(out, version, created, view)
     package = _datapackage(version, created, out, tables)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-    sums = [f"{sha256_file(out / n)}  {n}" for n in sorted(p.name for p in out.iterdir())]
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    sums = [f"{sha256_file(out / n)}  {n}" for n in files]
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
 
@@ -224,6 +228,8 @@ def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejec
         shutil.rmtree(tmp, ignore_errors=True)
         raise RuntimeError(f"release folder {final} already exists; releases are immutable")
     created = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    # drift against the previous release, read from the tables just written (one at a time)
+    gate = {**gate, "across_releases": across_releases(WrittenView(tmp, tables.reports), previous, previous_dir)}
     entry = {
         "version": version,
         "created": created,
@@ -233,9 +239,11 @@ def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejec
         "sources": {r.report_id: r.source_sha256 for r in tables.reports.itertuples()},
         "row_counts": {n: int(written[n].rows) for n in registry.TABLES},
         "gate": "passed",
-        "warnings": [w for t in gate.get("tables", []) for w in t.get("warnings", [])],
+        "warnings": [w for t in gate.get("tables", []) for w in t.get("warnings", [])] + drift_warnings(gate["across_releases"]),
         "rejected": [r["source_file"] for r in rejected],
         "reason": reason,
+        "code_version": code_version(),
+        "code_fingerprint": code_fingerprint(),
     }
     try:
         write_release_files(tmp, version, created, tables, gate, rejected, previous, previous_dir, entry, written)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.release.download import HUMAN_FILES
+
 from tests.conftest import ROOT, SEEDS
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -86,12 +88,12 @@ def test_download_latest_and_a_named_version(store, tmp_path):
     assert latest.returncode == 0 and named.returncode == 0, latest.stderr + named.stderr
     full = tmp_path / "v1.1.0"
     assert sorted(p.name for p in full.iterdir()) == sorted(p.name for p in (store / "v1.1.0").iterdir()
-                                                          if p.suffix in (".csv", ".parquet") or p.name in ("datapackage.json", "SHA256SUMS"))
+                                                          if p.suffix in (".csv", ".parquet") or p.name in ("datapackage.json", "SHA256SUMS", *HUMAN_FILES))
     assert verified(full).returncode == 0
     part = tmp_path / "v1.0.0"
-    assert sorted(p.name for p in part.iterdir()) == ["SHA256SUMS", "datapackage.json", "indicators.parquet", "reports.parquet"]
+    assert sorted(p.name for p in part.iterdir()) == sorted(["SHA256SUMS", "datapackage.json", "indicators.parquet", "reports.parquet", *HUMAN_FILES])
     check = verified(part)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 3
+    assert check.returncode == 0 and check.stdout.count(": OK") == 3 + len(HUMAN_FILES)
     for name in ("indicators.parquet", "reports.parquet"):
         assert (part / name).read_bytes() == (store / "v1.0.0" / name).read_bytes()
 
@@ -102,7 +104,9 @@ def test_a_file_already_present_and_verified_is_skipped(store, tmp_path):
     first, again = [], []
     download(open_store(store), "latest", ["projects"], "csv", tmp_path, progress=False, log=first.append)
     download(open_store(store), "latest", ["projects"], "csv", tmp_path, progress=False, log=again.append)
-    assert all("downloaded" in m for m in first) and all("skipped" in m for m in again) and len(again) == 2
+    assert all("downloaded" in m for m in first) and all("skipped" in m for m in again) and len(again) == len(first)
+    # the human-readable files come with the tables
+    assert {"README.md", "README.html", "DATA_LICENSE.md", "CHANGELOG.md", "validation.html"} <= {m.split("/")[1].split(":")[0] for m in first}
 
 
 def test_a_tampered_file_fails_with_the_mismatch_and_leaves_nothing(store, tmp_path):
@@ -116,7 +120,7 @@ def test_a_tampered_file_fails_with_the_mismatch_and_leaves_nothing(store, tmp_p
     assert result.returncode == 2
     assert "checksum mismatch for v1.1.0/indicators.csv" in result.stderr and "removed" in result.stderr
     leftovers = sorted(p.name for p in (out_dir / "v1.1.0").iterdir())
-    assert leftovers == ["datapackage.json"]  # neither the bad file nor a temporary remains
+    assert leftovers == sorted(["datapackage.json", *HUMAN_FILES])  # neither the bad file nor a temporary remains
 
 
 @pytest.mark.parametrize("args,message", [

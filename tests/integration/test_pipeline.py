@@ -35,7 +35,8 @@ def test_release_folder_is_complete_and_verifiable(workspace):
     folder = workspace["releases"] / "v1.0.0"
     for name in registry.TABLES:
         assert (folder / f"{name}.parquet").exists() and (folder / f"{name}.csv").exists()
-    for extra in ("datapackage.json", "SHA256SUMS", "validation.json", "validation.html", "CHANGELOG.md", "rejected.json", "README.md"):
+    for extra in ("datapackage.json", "SHA256SUMS", "validation.json", "validation.html", "CHANGELOG.md", "rejected.json", "README.md",
+                  "README.html", "DATA_LICENSE.md", "release.json", "validation/index.html"):
         assert (folder / extra).exists(), extra
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -86,6 +87,13 @@ def test_datapackage_is_valid_frictionless(workspace):
     assert report["valid"], json.dumps(report)[:2000]
     package = json.loads((folder / "datapackage.json").read_text())
     assert {s["sha256"] for s in package["sources"]} == {hashlib.sha256(p.read_bytes()).hexdigest() for p in workspace["reports"].glob("*.txt")}
+    # every resource, Parquet included, carries its schema; every source its provenance
+    assert all(r.get("schema", {}).get("fields") for r in package["resources"])
+    assert {r["format"] for r in package["resources"]} == {"csv", "parquet"}
+    assert all({"url", "publisher", "licence", "accessed"} <= set(s) for s in package["sources"])
+    assert any(s["publisher"] and "太原" in s["publisher"] for s in package["sources"])  # 004's sidecar
+    release = json.loads((folder / "release.json").read_text())
+    assert release["code_version"] and len(release["code_fingerprint"]) == 16
 
 
 def test_duckdb_reads_every_parquet_file(workspace):
@@ -224,6 +232,20 @@ def test_a_changed_extraction_rule_gives_a_patch(workspace, monkeypatch):
     assert result.ok and result.published and result.version == "v1.0.1", result
     # an extraction rule change reruns extraction (not decoding) for every report
     assert len(result.processed) == len(SEED_FILES) and set(result.reran_from.values()) == {"extracted"}
+    # the rule dropped indicators though no report was removed: a warning in the release, not a block
+    folder = workspace["releases"] / "v1.0.1"
+    before = json.loads((workspace["releases"] / "v1.0.0" / "release.json").read_text())["row_counts"]["indicators"]
+    after = len(pd.read_parquet(folder / "indicators.parquet", columns=["indicator_id"]))
+    assert after < before
+    across = json.loads((folder / "validation.json").read_text())["across_releases"]
+    check = next(c for c in across["checks"] if c["name"] == "rows_kept:indicators")
+    assert across["compared_with"] == "v1.0.0" and not check["success"] and check["severity"] == "warning"
+    assert f"{before - after} rows lost" in check["message"] and "no report was removed" in check["message"]
+    assert {e["report_id"] for e in check["examples"]} == {p.stem for p in SEED_FILES}
+    assert all(c["success"] for c in across["checks"] if c["name"] in ("rows_kept:reports", "rows_kept:sentences"))
+    warnings = json.loads((folder / "release.json").read_text())["warnings"]
+    assert any("indicators" in w and "no report was removed" in w for w in warnings)
+    assert "no report was removed" in (folder / "validation.html").read_text()
 
 
 def test_adding_a_report_gives_a_minor(workspace):
