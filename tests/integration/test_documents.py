@@ -81,7 +81,8 @@ def test_rendered_reports_give_the_plain_text_indicators(source, fmt, summary):
         # every sentence of a PDF knows its page, and the pages run from 1 through the report
         assert sentences["page"].notna().all()
         assert sentences.groupby("report_id")["page"].min().eq(1).all()
-        assert sentences["page"].max() > 1
+        if name == "seeds":  # the seeds run over several pages; a corpus page opening fits on one
+            assert sentences["page"].max() > 1
         assert (sentences.groupby("report_id")["page"].apply(lambda s: s.is_monotonic_increasing)).all()
         assert set(tables["reports"]["source_encoding"]) == {"pdf"}
     else:
