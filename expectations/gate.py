@@ -199,7 +199,8 @@ def columns_read() -> dict[str, dict[str, bool]]:
     for name, t in registry.TABLES.items():
         for spec in registry_specs(name, {}) + load_suite(name)["expectations"]:
             kw = spec["kwargs"]
-            for column in ([kw["column"]] if "column" in kw else []) + list(kw.get("column_list", [])):
+            named = [kw[k] for k in ("column", "column_A", "column_B") if k in kw] + list(kw.get("column_list", []))
+            for column in named:
                 need(name, column, spec["type"] != NULLNESS_ONLY)
             for word in re.findall(r"[A-Za-z_]\w*", kw.get("row_condition") or ""):
                 need(name, word, True)
