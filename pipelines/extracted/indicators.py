@@ -142,7 +142,7 @@ def noun_after(after_unit: str) -> str:
 def trim_metric(phrase: str) -> str:
     # quotes around a part of the name are layout, not the name (新增“四上”企业 -> 新增四上企业)
     phrase = re.sub(r"[“”\"‘’']", "", phrase).strip()
-    # a completion verb inside the phrase is not the thing measured (农林牧渔业实现总产值)
+    # a completion verb inside the phrase is not the thing measured (工业实现增加值 -> 工业增加值)
     phrase = re.sub(r"(?<=.)(实现|完成)(?=.)", "", phrase)
     # a list before the measured thing is not the thing (阳光国际等亿元楼宇 -> 亿元楼宇)
     if "等" in phrase[1:] and len(phrase.rsplit("等", 1)[1]) >= 2:
