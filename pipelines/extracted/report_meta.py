@@ -159,19 +159,16 @@ def url_date(url: str | None) -> tuple[int, int | None] | None:
     return int(m.group(1)), month if month and 1 <= month <= 12 else None
 
 
-def _zone(head: str) -> str | None:
-    """A development zone the head names, cut after the words before its place name (`我区在松山
-    新区` -> 松山新区): the shortest form whose prefix is a known place name, else 2 characters."""
+def _zone(head: str) -> tuple[str, str] | None:
+    """(name, place name) of a development zone the head names, cut after the words before its
+    place name (`我区在松山新区` -> 松山新区, 松山): the shortest form whose prefix is a known place
+    name, else 2 characters."""
     m = re.search(load_yaml(RULES)["zone"], head)
     if not m:
         return None
-    name = m.group(1)
-    suffix = re.search(r"(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|新区|开发区)$", name).group(1)
-    stem = name[: -len(suffix)]
-    for k in range(len(stem) - 1):
-        if areas_named(stem[k:]):
-            return stem[k:] + suffix
-    return stem[-2:] + suffix
+    stem, suffix = m.group(1), m.group(2)
+    place = next((stem[k:] for k in range(len(stem) - 1) if areas_named(stem[k:])), stem[-2:])
+    return place + suffix, place
 
 
 def infer_place(seg: Segmented, text: str):
@@ -181,11 +178,11 @@ def infer_place(seg: Segmented, text: str):
     place = resolve(text, head)
     zone = _zone(head)
     if zone and place.district is None:
-        named = [a for a in areas_named(re.sub(r"(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|新区|开发区)$", "", zone))]
+        named = areas_named(zone[1])
         if len(named) == 1:  # the zone carries one place's name: it lies in that place's city
             around = _resolved(named[0])
             place.province, place.city = around.province, around.city or place.city
-        place.district, place.admin_code = zone, None
+        place.district, place.admin_code = zone[0], None
     return place
 
 
