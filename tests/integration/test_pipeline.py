@@ -119,22 +119,20 @@ def _share_of_120(tables):
     return {**tables, "indicators": ind}, "expect_column_values_to_be_between", "indicators.value", "120"
 
 
-def _unknown_unit(tables):
-    ind = tables["indicators"].copy()
-    ind.loc[ind.index[0], "unit"] = "斤两"
-    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "indicators.unit", "斤两"
+def _one_cell(table: str, column: str, value, expectation: str):
+    """A corruption that sets the first row's `column` of `table` to `value`."""
+    def corrupt(tables):
+        df = tables[table].copy()
+        df.loc[df.index[0], column] = value
+        return {**tables, table: df}, expectation, f"{table}.{column}", str(value)
+    return corrupt
 
 
-def _unknown_vocabulary_value(tables):
-    ind = tables["indicators"].copy()
-    ind.loc[ind.index[0], "kind"] = "guess"
-    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "indicators.kind", "guess"
-
-
-def _null_in_a_required_column(tables):
-    men = tables["project_mentions"].copy()
-    men.loc[men.index[0], "name_as_written"] = None
-    return {**tables, "project_mentions": men}, "expect_column_values_to_not_be_null", "project_mentions.name_as_written", "None"
+_unknown_unit = _one_cell("indicators", "unit", "斤两", "expect_column_values_to_be_in_set")
+_unknown_vocabulary_value = _one_cell("indicators", "kind", "guess", "expect_column_values_to_be_in_set")
+_null_in_a_required_column = _one_cell("project_mentions", "name_as_written", None, "expect_column_values_to_not_be_null")
+_dangling_report_id = _one_cell("indicators", "report_id", "ghost_report", "expect_column_values_to_be_in_set")
+_dangling_sentence_id = _one_cell("project_mentions", "sentence_id", "ghost_report:0001", "expect_column_values_to_be_in_set")
 
 
 def _duplicated_project_name(tables):
@@ -145,23 +143,12 @@ def _duplicated_project_name(tables):
             "projects.district,name", projects.iloc[0]["name"])
 
 
-def _dangling_report_id(tables):
-    ind = tables["indicators"].copy()
-    ind.loc[ind.index[0], "report_id"] = "ghost_report"
-    return {**tables, "indicators": ind}, "expect_column_values_to_be_in_set", "indicators.report_id", "ghost_report"
+CORRUPTIONS = {"share_of_120": _share_of_120, "unknown_unit": _unknown_unit, "unknown_vocabulary_value": _unknown_vocabulary_value,
+               "null_in_a_required_column": _null_in_a_required_column, "duplicated_project_name": _duplicated_project_name,
+               "dangling_report_id": _dangling_report_id, "dangling_sentence_id": _dangling_sentence_id}
 
 
-def _dangling_sentence_id(tables):
-    men = tables["project_mentions"].copy()
-    men.loc[men.index[0], "sentence_id"] = "ghost_report:0001"
-    return {**tables, "project_mentions": men}, "expect_column_values_to_be_in_set", "project_mentions.sentence_id", "ghost_report:0001"
-
-
-CORRUPTIONS = [_share_of_120, _unknown_unit, _unknown_vocabulary_value, _null_in_a_required_column, _duplicated_project_name,
-               _dangling_report_id, _dangling_sentence_id]
-
-
-@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=[c.__name__.strip("_") for c in CORRUPTIONS])
+@pytest.mark.parametrize("corrupt", CORRUPTIONS.values(), ids=list(CORRUPTIONS))
 def test_one_bad_row_blocks_the_release(workspace, monkeypatch, corrupt):
     """Each blocking gate, fed one bad row: nothing is published and the failure names the
     expectation, the table and column, and the bad value."""
