@@ -322,6 +322,10 @@ def main() -> None:
     for n in sizes["scale"]:
         print(f"release at {n} reports...", file=sys.stderr)
         result["release_at_scale"].append(release_at_scale(n))
+    print("pathological lines...", file=sys.stderr)
+    from bench.pathological import measure as pathological
+
+    result["pathological_lines"] = {"rows": pathological((2_000, 10_000) if args.quick else (10_000, 50_000, 200_000))}
     if not args.quick:
         print("drop to release...", file=sys.stderr)
         from bench.drop_to_release import measure

@@ -4,6 +4,7 @@ data/indicator_rules.yaml; this module is the algorithm."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,8 @@ from .tables import read_tables
 RULES = "indicator_rules.yaml"
 NUMBER = re.compile(r"(\d+(?:\.\d+)?)(?:([-—~～至到])(\d+(?:\.\d+)?))?")
 YEAR_MENTION = re.compile(r"(?<![0-9\-—~])((?:19|20)\d{2})年")
+#: what introduces a list of targets or results (`主要预期目标是:`, `目标——`)
+LEAD_SEPARATOR = re.compile(r"[:：]|——|—")
 PIECE_BREAK = re.compile(r"[,，:：、;；]")
 HAN_RUN = re.compile(f"^[{HAN_BASIC}“”·A-Za-z0-9]+")
 #: `7.4:57.4:35.2`: parts of a whole written as a colon ratio (not a time: parts may be decimals)
@@ -112,11 +115,13 @@ def _list_unit(after: str) -> tuple[str, str | None, str | None, bool, int] | No
 
 
 def _in_short_quote(clean: str, i: int, j: int) -> bool:
-    open_pos = clean.rfind("“", 0, i)
+    # only a quote opened at most `short` chars before the number can be short: search no further
+    short = limit(RULES, "short_quote_chars")
+    open_pos = clean.rfind("“", max(0, j - short - 1), i)
     if open_pos < 0 or clean.rfind("”", open_pos, i) >= 0:
         return False
-    close_pos = clean.find("”", j)
-    return close_pos >= 0 and close_pos - open_pos - 1 <= limit(RULES, "short_quote_chars")
+    close_pos = clean.find("”", j, open_pos + short + 2)
+    return close_pos >= 0 and close_pos - open_pos - 1 <= short
 
 
 def _local(before: str) -> str:
@@ -211,18 +216,50 @@ def _local_kind(window: str, part: str | None) -> str | None:
     return None
 
 
-def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
-    """`sentence_before`: the sentence's text up to the number; `window`: the text since the
-    previous number of the clause (or the clause's start)."""
-    explicit = _year_in(sentence_before)
+class SentenceContext:
+    """What the kind and year rules read from the sentence before a number, found once per
+    sentence: the year mentions, the first 去年, the list separators (`:` `——`). A number at
+    position k of the sentence's whitespace-free text asks for them up to k, so each number costs
+    a lookup instead of a pass over the sentence before it (linear in a very long sentence)."""
+
+    def __init__(self, clean: str):
+        self.clean = clean
+        found = [(m.end(), int(m.group(1))) for m in YEAR_MENTION.finditer(clean)
+                 if not re.search(r"(比|较|与|同)$", clean[max(0, m.start() - 1): m.start()])]
+        self.year_ends, self.years = [e for e, _ in found], [y for _, y in found]
+        self.last_year = clean.find("去年")
+        self.separators = [(m.start(), m.end()) for m in LEAD_SEPARATOR.finditer(clean)]
+        self.separator_ends = [e for _, e in self.separators]
+
+    def year_before(self, k: int) -> int | None:
+        n = bisect.bisect_right(self.year_ends, k)
+        return self.years[n - 1] if n else None
+
+    def says_last_year(self, k: int) -> bool:
+        return 0 <= self.last_year and self.last_year + 2 <= k
+
+    def lead(self, k: int) -> str | None:
+        """The text between the last two separators before k (`主要预期目标是:` in `…目标是:A增长6%`)."""
+        n = bisect.bisect_right(self.separator_ends, k)
+        if not n:
+            return None
+        start = self.separators[n - 2][1] if n > 1 else 0
+        end = self.separators[n - 1][0]
+        return self.clean[max(start, end - limit(RULES, "context_before_chars")): end]
+
+
+def _kind_and_year(sentence: Sentence, context: SentenceContext, k: int, window: str, ctx: ReportContext) -> tuple[str, int | None]:
+    """`k`: the number's position in the sentence's whitespace-free text; `window`: the text since
+    the previous number of the clause (or the clause's start)."""
+    explicit = context.year_before(k)
     kind = _local_kind(window, sentence.part)
     if kind is None and explicit and ctx.plan_year and explicit < ctx.plan_year:
         kind = "actual"  # a year before the one the report plans is a result (2021年…增长12%)
     if kind is None and explicit and ctx.plan_year and ctx.review_year and explicit == ctx.plan_year > ctx.review_year:
         kind = "target"
     if kind is None:
-        lead = re.split(r"[:：]|——|—", sentence_before)
-        if len(lead) > 1 and any_match(_rule("kind_cues.target"), lead[-2]):
+        lead = context.lead(k)
+        if lead is not None and any_match(_rule("kind_cues.target"), lead):
             kind = "target"  # a list after `主要预期目标是:` or `目标——` sets targets
     if kind is None:
         if sentence.part == "plan":
@@ -235,7 +272,7 @@ def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause
             kind = "actual"
     if explicit:
         year = explicit
-    elif "去年" in sentence_before:
+    elif context.says_last_year(k):
         year = ctx.review_year or (ctx.plan_year - 1 if ctx.plan_year else None)
     elif kind == "actual":
         year = ctx.review_year or ctx.plan_year
@@ -256,7 +293,7 @@ def expand_abbreviation(phrase: str, n: int) -> list[str] | None:
 def _fenbie_names(before: str, after: str) -> tuple[int, list[str]] | None:
     """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow;
     an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many numbers as follow."""
-    m = re.search(r"([^,，:：;；]*?)分别[^,，;；]*$", before)  # 分别 in the number's own comma piece
+    m = re.search(r"([^,，:：;；]*?)分别[^,，;；]*$", before) if "分别" in before else None  # in the number's own comma piece
     if not m:
         return None
     count = 1 + len(re.findall(r"(?:、|和|及)\s*[-−]?\d", re.split(r"[,，;；。]", after)[0]))
@@ -271,7 +308,8 @@ def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] |
     """The parts of a colon ratio as (start, end, value) in `clean`, when the words before it name a
     structure (`三次产业比例`, `结构`) and the parts add up to 100: each part is then a share in
     percent. Other colon ratios (`1:1配套`, times) are not read."""
-    if not any_match(_rule("colon_ratio_before"), _local(clean[: m.start()])):
+    lead = clean[max(0, m.start() - limit(RULES, "context_before_chars")): m.start()]
+    if not any_match(_rule("colon_ratio_before"), _local(lead)):
         return None
     parts, pos = [], m.start()
     for piece in re.split(r"[:：∶]", m.group(0)):
@@ -285,32 +323,41 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
     table, mults, _ = units()
     rows = _table_rows(text, sentences, ctx)
     in_tables = {r["start"] for r in rows}
+    # the rules read a bounded window around each number (see the limits in the rule file)
+    back, ahead = limit(RULES, "context_before_chars"), limit(RULES, "context_after_chars")
     for sentence_id, sentence in sentences:
         if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
+        sentence_clean, sentence_where = clean_with_map(text[sentence.start:sentence.end], sentence.start)
+        context = SentenceContext(sentence_clean)
         for cs, ce in sentence.clauses():
             raw = text[cs:ce]
             if MARK in raw:
                 continue
             clean, where = clean_with_map(raw, cs)
+            shown = clause_display(raw)
+            if len(shown) > limit(RULES, "clause_text_max_chars"):
+                shown = None  # each row shows the part of the clause around its number
+            offset = bisect.bisect_left(sentence_where, cs)  # the clause's start in sentence_clean
             previous_metric = None
             fenbie_index = 0
-            sentence_prefix = clean_with_map(text[sentence.start:cs], 0)[0]
             taken: set[int] = set()
             for cm in COLON_RATIO.finditer(clean):
                 taken.update(range(cm.start(), cm.end()))
                 parts = colon_ratio_parts(clean, cm) or []
-                whole = trim_metric(_local(clean[: cm.start()]))
+                lead = clean[max(0, cm.start() - back): cm.start()]
+                whole = trim_metric(_local(lead))
                 part_names = expand_abbreviation("三次产业", len(parts)) if re.search("产业", whole) else None
                 for k, (i, j, value) in enumerate(parts):
-                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:cm.start()], clean, ctx)
+                    kind, year = _kind_and_year(sentence, context, offset + i, lead, ctx)
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
                         "district": ctx.district, "year": year, "kind": kind,
                         "metric": whole + part_names[k].replace("三次产业", "") if part_names else whole,
                         # no unit is written in 8.1:47.2:44.7; the parts are percent of the whole
                         "measure": "share", "value": value, "value_max": None, "unit": "", "qualifier": None,
-                        "value_std": value, "unit_std": "%", "text": clause_display(raw), "start": where[i], "end": where[j - 1] + 1,
+                        "value_std": value, "unit_std": "%", "text": shown or excerpt(text, cs, ce, where[i], where[j - 1] + 1),
+                        "start": where[i], "end": where[j - 1] + 1,
                     })
             previous_end = 0  # end of the previous number in the clause: the kind window starts there
             list_measure = None  # the measure of the previous quantity, for list items
@@ -320,7 +367,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 window_start, previous_end = previous_end, j
                 if i in taken or where[i] in in_tables or (i > 0 and where[i - 1] in in_tables):
                     continue
-                before, after = clean[:i], clean[j:]
+                before, after = clean[max(0, i - back):i], clean[j:j + ahead]
                 value = float(m.group(1))
                 value_max = float(m.group(3)) if m.group(3) else None
                 if any_match(_rule("not_quantity_after"), after) or after.startswith("+"):
@@ -350,10 +397,11 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                     measure, sign = list_measure  # 分别增长4.7倍、1.3倍和94.2%: one cue for the list
                 list_measure = (measure, sign)
                 qualifier = _qualifier(before, more, after_unit)
-                sentence_before = sentence_prefix + before
-                kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx)
+                kind, year = _kind_and_year(sentence, context, offset + i, clean[window_start:i], ctx)
 
-                found = _fenbie_names(before, clean[i:])
+                found = _fenbie_names(before, clean[i:i + ahead])
+                if found is not None:
+                    found = (found[0] + i - len(before), found[1])  # where the list starts in the clause
                 if found is None:
                     fenbie_names, fenbie_index = None, 0
                 elif fenbie_names is None or found[0] != fenbie_names[0]:
@@ -394,7 +442,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                         "qualifier": qualifier,
                         "value_std": round(abs(value) * mult_factor * unit_factor, 6) * (1 if measure == "amount" else sign),
                         "unit_std": unit_std,
-                        "text": clause_display(raw),
+                        "text": shown or excerpt(text, cs, ce, start, end),
                         "start": start,
                         "end": end,
                     }
@@ -430,3 +478,11 @@ def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportCon
 
 def clause_display(raw: str) -> str:
     return re.sub(r"\s*\n\s*", "", raw).strip().rstrip("；;")
+
+
+def excerpt(text: str, cs: int, ce: int, start: int, end: int) -> str:
+    """The part of an over-long clause around the number at start:end, with … where it is cut
+    (a row stores its own text: the whole of a 200k-character clause in every row is quadratic)."""
+    half = limit(RULES, "clause_text_max_chars") // 2
+    a, b = max(cs, start - half), min(ce, end + half)
+    return ("…" if a > cs else "") + clause_display(text[a:b]) + ("…" if b < ce else "")
