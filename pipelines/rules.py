@@ -62,6 +62,9 @@ class IndicatorRules(_Strict):
     metric_tail_stop: list[str]
     abbreviations: list[_Abbreviation]
     table: _Table
+    minus_sign: str
+    minus_not_after: str
+    percent_bounds: dict[str, tuple[float, float]]
     limits: dict[str, int]
 
 

@@ -197,6 +197,30 @@ def _measure(local: str, category: str, unit_written: str, value: float) -> tupl
     return "amount", 1
 
 
+SIGNED_CATEGORIES = ("percent", "percent_point", "multiple")
+
+
+def minus_before(before: str) -> bool:
+    """A minus sign written straight before the number (`增长-5.2%`), not a hyphen of a code, a
+    date or a range (`COVID-19`, `2023-05-12`)."""
+    rules = load_yaml(RULES)
+    return bool(before) and re.fullmatch(rules["minus_sign"], before[-1]) is not None \
+        and re.search(rules["minus_not_after"], before[-2:-1]) is None
+
+
+def plausible_measure(measure: str, value: float) -> str | None:
+    """The measure a percentage can have with this value under the gate's bounds: a negative share
+    or a fall of more than 100% is a ratio; beyond the ratio bounds it is no reading (None)."""
+    bounds = load_yaml(RULES)["percent_bounds"]
+    if measure not in bounds:
+        return measure
+    lo, hi = bounds[measure]
+    if not lo <= value <= hi:
+        measure = "ratio"
+    lo, hi = bounds["ratio"]
+    return measure if lo <= value <= hi else None
+
+
 def _year_in(text: str) -> int | None:
     years = [int(m.group(1)) for m in YEAR_MENTION.finditer(text) if not re.search(r"(比|较|与|同)$", text[: m.start()])]
     return years[-1] if years else None
@@ -373,13 +397,16 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 if any_match(_rule("not_quantity_after"), after) or after.startswith("+"):
                     continue
                 parsed = _list_unit(after) or parse_unit(after)
+                info = table.get(parsed[2]) if parsed and parsed[2] else None
+                minus = info is not None and info["category"] in SIGNED_CATEGORIES and minus_before(before)
+                if minus:
+                    before, i = before[:-1], i - 1  # the sign is part of the number and its span
                 rank = before.endswith("第") and parsed and parsed[2] in ("位", "名")
                 if not rank and any_match(_rule("not_quantity_before"), before):
                     continue
                 if parsed is None:
                     continue
                 written, mult, form, more, used = parsed
-                info = table.get(form) if form else None
                 category = "rank" if rank else (info["category"] if info else "count")
                 after_unit = after[used:]
                 if after_unit.startswith("级") or _in_short_quote(clean, i, j):
@@ -396,6 +423,11 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                         and not rank and list_measure[0] != "amount":
                     measure, sign = list_measure  # 分别增长4.7倍、1.3倍和94.2%: one cue for the list
                 list_measure = (measure, sign)
+                if minus:
+                    sign = -1  # a written minus says the sign whatever the cue (增长-5.2%, 下降-5%)
+                measure = plausible_measure(measure, sign * value)
+                if measure is None:
+                    continue
                 qualifier = _qualifier(before, more, after_unit)
                 kind, year = _kind_and_year(sentence, context, offset + i, clean[window_start:i], ctx)
 
@@ -425,7 +457,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 unit_std = "位" if rank else (info["std"] if info else "")
                 value_signed = sign * value
                 start = where[i]
-                end = where[i + len(m.group(0)) + used - 1] + 1
+                end = where[j + used - 1] + 1
                 rows.append(
                     {
                         "indicator_id": f"{ctx.report_id}:{start}",
@@ -455,9 +487,14 @@ def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportCon
     unit and measure, the year is the one the table's title names (else the report's)."""
     table, mults, _ = units()
     rows = []
+    starts = [s.start for _, s in sentences]  # in text order: each cell's sentence found by bisection
     for cell in read_tables(text):
-        owner = next(((sid, s) for sid, s in sentences if s.start <= cell.start < s.end), None)
+        k = bisect.bisect_right(starts, cell.start) - 1
+        owner = sentences[k] if k >= 0 and sentences[k][1].start <= cell.start < sentences[k][1].end else None
         if owner is None or owner[1].truncated:
+            continue
+        measure = plausible_measure(cell.measure, cell.value)
+        if measure is None:
             continue
         title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("|", 0, cell.start) - 200))):cell.start]
         year = _year_in(title) or ctx.review_year
@@ -467,9 +504,9 @@ def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportCon
         line_start = text.rfind("\n", 0, cell.start) + 1
         rows.append({
             "indicator_id": f"{ctx.report_id}:{cell.start}", "report_id": ctx.report_id, "sentence_id": owner[0],
-            "district": ctx.district, "year": year, "kind": "actual", "metric": cell.label, "measure": cell.measure,
+            "district": ctx.district, "year": year, "kind": "actual", "metric": cell.label, "measure": measure,
             "value": cell.value, "value_max": None, "unit": cell.unit, "qualifier": None,
-            "value_std": round(abs(cell.value) * factor, 6) if cell.measure == "amount" else cell.value, "unit_std": unit_std,
+            "value_std": round(abs(cell.value) * factor, 6) if measure == "amount" else cell.value, "unit_std": unit_std,
             "text": clause_display(text[line_start:text.find("\n", cell.end) if "\n" in text[cell.end:] else len(text)])[:80],
             "start": cell.start, "end": cell.end,
         })
