@@ -31,7 +31,7 @@ def _decode(args) -> int:
         sys.stdout.write("\n")
     print(f"[{args.file}: encoding {decoded.encoding}, script {decoded.script}, pinyin removed {decoded.repairs_pinyin}, "
           f"restored {decoded.repairs_mojibake}, punctuation fixed {decoded.repairs_punctuation}, lines dropped "
-          f"{decoded.repairs_dropped_lines}, unrecoverable {decoded.unrecoverable_chars}]", file=sys.stderr)
+          f"{decoded.repairs_dropped_lines}, control characters removed {decoded.repairs_invisible}, unrecoverable {decoded.unrecoverable_chars}]", file=sys.stderr)
     return 0
 
 

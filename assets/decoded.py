@@ -22,7 +22,7 @@ def decoded_report(context: AssetExecutionContext, cgr: CgrSettings, raw_report:
             "encoding": d.encoding, "script": d.script, "chars": len(d.text),
             "repairs_pinyin": d.repairs_pinyin, "repairs_mojibake": d.repairs_mojibake,
             "repairs_punctuation": d.repairs_punctuation, "repairs_dropped_lines": d.repairs_dropped_lines,
-            "unrecoverable_chars": d.unrecoverable_chars,
+            "unrecoverable_chars": d.unrecoverable_chars, "repairs_invisible": d.repairs_invisible,
             "preview": MetadataValue.md("```\n" + d.text[:400] + "\n```"),
         })
         return {"decoded_report": d}

@@ -97,6 +97,8 @@ REPORTS = Table(
         F("repairs_mojibake", "integer", "Characters restored from byte-level damage.", nullable=False),
         F("repairs_punctuation", "integer", "Inserted punctuation removed (,, ,。 ,、 ,;).", nullable=False),
         F("repairs_dropped_lines", "integer", "Corrupted lines dropped because a clean copy follows.", nullable=False),
+        F("repairs_invisible", "integer", "Control and format characters removed in decoding (NUL and other controls, zero-width spaces and joiners, "
+          "bidirectional marks, embeddings and isolates, soft hyphens, a BOM inside the text); Unicode line separators made line feeds.", nullable=False),
         F("unrecoverable_chars", "integer", "Characters marked U+FFFD because they could not be restored; clauses holding one are not extracted.", nullable=False),
         F("curated_fields", "string", "Comma-separated names of fields taken from a curated sidecar rather than inferred from the text; empty when none."),
         F("source_url", "string", "Where the text was obtained (from the curator's sidecar); `unknown` when the curator does not know, empty when there is no sidecar."),

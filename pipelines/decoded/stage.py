@@ -27,6 +27,7 @@ class Decoded:
     repairs_mojibake: int = 0
     repairs_punctuation: int = 0
     repairs_dropped_lines: int = 0
+    repairs_invisible: int = 0  # control and format characters removed (NUL, zero-width, bidi marks, ...)
     unrecoverable_chars: int = 0
     html_stripped: bool = False
     notes: list[str] = field(default_factory=list)
@@ -63,6 +64,7 @@ def decode_report(data: bytes, source: str = "<bytes>") -> Decoded:
         repairs_mojibake=log.mojibake,
         repairs_punctuation=log.punctuation,
         repairs_dropped_lines=log.dropped_lines,
+        repairs_invisible=log.invisible,
         unrecoverable_chars=simplified.count(MARK),
         html_stripped=html_stripped,
         notes=log.notes,

@@ -66,6 +66,7 @@ def extract(raw: RawReport, decoded: Decoded, seg: Segmented) -> Extracted:
         "repairs_mojibake": decoded.repairs_mojibake,
         "repairs_punctuation": decoded.repairs_punctuation,
         "repairs_dropped_lines": decoded.repairs_dropped_lines,
+        "repairs_invisible": decoded.repairs_invisible,
         "unrecoverable_chars": decoded.unrecoverable_chars,
         "curated_fields": meta["curated_fields"],
         **{k: raw.sidecar.get(k) for k in PROVENANCE_FIELDS},
