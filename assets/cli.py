@@ -127,7 +127,7 @@ def _download(args) -> int:
     stats: dict = {}
     log = (lambda m: print(m, file=sys.stderr)) if args.verbosity > 0 or not quiet else (lambda m: None)
     try:
-        files = download(open_store(_store_url(args)), args.version, args.table or None, args.format, Path(args.to),
+        files = download(open_store(_store_url(args), timeout=args.timeout), args.version, args.table or None, args.format, Path(args.to),
                          progress=not quiet, log=log, stats=stats)
     except DownloadError as exc:
         print(f"cgr download: {exc}", file=sys.stderr)
@@ -215,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=["parquet", "csv", "all"], default="all", help="file format(s) to fetch (default: all)")
     p.add_argument("--to", metavar="DIR", default=".", help="destination folder; files go to DIR/<version>/ (default: the current folder)")
     p.add_argument("--store", metavar="URL", help=store_help)
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="give up a read from the store after this many seconds without data (default: 60)")
     p.set_defaults(func=_download)
 
     args = parser.parse_args(argv)

@@ -185,3 +185,174 @@ def test_catalog_links_resolve_and_it_renders_offline(store):
             tab.screenshot(path=str(ARTIFACTS / "catalog.png"), full_page=True)
             browser.close()
         assert not failed, failed
+
+
+# --- a hostile store: names that leave --to, bodies that never end or stall -------------------
+
+import threading  # noqa: E402
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+
+
+@contextlib.contextmanager
+def hostile_server(folder: Path, endless: set[str] = frozenset(), stall: set[str] = frozenset(), seconds: float = 10.0):
+    """A threaded HTTP server on 127.0.0.1 serving `folder`, except that the paths in `endless`
+    send a body without a length that never ends (cut after `seconds`), and those in `stall`
+    send their true length, 100 bytes, then nothing (for `seconds`). Bounded either way."""
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def log_message(self, *args):
+            pass
+
+        def _head(self) -> bytes | None:
+            path = folder / self.path.lstrip("/")
+            if not path.is_file():
+                self.send_error(404)
+                return None
+            body = path.read_bytes()
+            self.send_response(200)
+            if self.path not in endless:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return body
+
+        def do_HEAD(self):
+            self._head()
+
+        def do_GET(self):
+            body = self._head()
+            if body is None:
+                return
+            try:
+                if self.path in endless:
+                    deadline = time.monotonic() + seconds
+                    while not stop.is_set() and time.monotonic() < deadline:
+                        self.wfile.write(b"x" * 65536)
+                elif self.path in stall:
+                    self.wfile.write(body[:100])
+                    self.wfile.flush()
+                    stop.wait(seconds)
+                else:
+                    self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def _no_partials(folder: Path) -> bool:
+    return not [p for p in folder.rglob("*") if ".part" in p.name]
+
+
+def test_a_body_that_never_ends_is_cut_at_the_listed_size(store, tmp_path):
+    from pipelines.release.download import DownloadError, download, open_store
+
+    out = tmp_path / "out"
+    with hostile_server(store, endless={"/v1.1.0/indicators.csv"}) as url:
+        with pytest.raises(DownloadError, match=r"indicators.csv is larger than the \d+ bytes listed for it; stopped"):
+            download(open_store(url, timeout=5), "latest", ["indicators"], "csv", out, progress=False)
+    assert not (out / "v1.1.0" / "indicators.csv").exists() and _no_partials(out)
+    assert (out / "v1.1.0" / "datapackage.json").exists()  # the files before it are kept, verified
+
+
+def test_an_unlisted_file_is_cut_at_the_size_the_store_reports_or_the_cap(store, tmp_path, monkeypatch):
+    import pipelines.release.download as d
+
+    monkeypatch.setattr(d, "MAX_UNLISTED_BYTES", 1 << 20)
+    out = tmp_path / "out"
+    with hostile_server(store, endless={"/v1.1.0/indicators.parquet"}) as url:
+        with pytest.raises(d.DownloadError, match="larger than the 1048576 bytes"):
+            d.download(d.open_store(url, timeout=5), "latest", ["indicators"], "parquet", out, progress=False)
+    assert not (out / "v1.1.0" / "indicators.parquet").exists() and _no_partials(out)
+
+
+def test_a_stalled_body_ends_with_a_timeout_line(store, tmp_path):
+    out = tmp_path / "out"
+    with hostile_server(store, stall={"/v1.1.0/reports.csv"}, seconds=60) as url:
+        t0 = time.monotonic()
+        result = cgr("download", "--table", "reports", "--format", "csv", "--timeout", "1", "--store", url, "--to", str(out))
+        took = time.monotonic() - t0
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "reading v1.1.0/reports.csv failed (no data within the read timeout)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and took < 45  # not the server's 60 s
+    assert not (out / "v1.1.0" / "reports.csv").exists() and _no_partials(out)
+
+
+HOSTILE_INDEXES = [
+    ({"latest": "../../x", "releases": [{"version": "../../x", "created": "", "row_counts": {"reports": 1}}]}, "malformed version '../../x'"),
+    ({"latest": "v1.0.0/../../x", "releases": [{"version": "v1.0.0/../../x", "created": ""}]}, "malformed version"),
+    ({"latest": "/etc", "releases": [{"version": "/etc", "created": ""}]}, "malformed version '/etc'"),
+    ({"latest": "v1.0.0\x00", "releases": [{"version": "v1.0.0\x00", "created": ""}]}, "malformed version"),
+    ({"latest": "v1.0.0", "releases": [{"version": "v1.0.0", "created": "", "row_counts": {"../etc": 1}}]}, "unknown table '../etc'"),
+    ({"latest": "v1.0.0", "releases": [{"version": "v1.0.0", "created": "", "row_counts": {"reports\\..\\x": 1}}]}, "unknown table"),
+    ({"latest": "v9.9.9", "releases": [{"version": "v1.0.0", "created": ""}]}, "names 'v9.9.9' as latest"),
+    ({"latest": None, "releases": {"v1.0.0": {}}}, "is not a release index"),
+    ([1, 2], "is not a release index"),
+]
+
+
+@pytest.mark.parametrize("index,message", HOSTILE_INDEXES, ids=range(len(HOSTILE_INDEXES)))
+def test_a_hostile_index_is_refused_before_any_path_is_made(tmp_path, index, message):
+    from pipelines.release.download import DownloadError, download, open_store, read_index
+
+    served = tmp_path / "deep" / "store"
+    served.mkdir(parents=True)
+    (served / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    out = tmp_path / "deep" / "to"
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(DownloadError, match=message):
+        download(open_store(served), "latest", None, "all", out, progress=False)
+    with pytest.raises(DownloadError, match=message):
+        read_index(open_store(served))  # `cgr releases` reads it the same way
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_hostile_index_gives_one_line_and_exit_2(tmp_path):
+    served = tmp_path / "store"
+    served.mkdir()
+    (served / "index.json").write_text(json.dumps(HOSTILE_INDEXES[0][0]), encoding="utf-8")
+    for command in (["download", "--to", str(tmp_path / "to")], ["releases"]):
+        result = cgr(*command, "--store", str(served))
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [f"cgr {command[0]}: {served}: index.json lists a malformed version '../../x' "
+                                                      "(a version is vX.Y.Z); refusing to read this store"]
+    assert not (tmp_path.parent / "x").exists()
+
+
+def test_a_version_folder_that_links_out_of_to_is_refused(store, tmp_path):
+    from pipelines.release.download import DownloadError, download, open_store
+
+    outside, out = tmp_path / "outside", tmp_path / "to"
+    outside.mkdir()
+    out.mkdir()
+    (out / "v1.1.0").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(DownloadError, match="outside"):
+        download(open_store(store), "latest", ["reports"], "csv", out, progress=False)
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "a\\b", "/etc/passwd", "..", ".hidden", "a\x00b", "", "x" * 300, "é.csv"])
+def test_unsafe_file_names_are_refused(name):
+    from pipelines.release.download import DownloadError, safe_name
+
+    with pytest.raises(DownloadError, match="unsafe file name"):
+        safe_name(name, "store")
+
+
+@pytest.mark.parametrize("name", ["reports.csv", "datapackage.json", "README.html", "SHA256SUMS", "project_mentions.parquet"])
+def test_release_file_names_are_safe(name):
+    from pipelines.release.download import safe_name
+
+    assert safe_name(name, "store") == name
