@@ -142,7 +142,7 @@ def test_an_unreachable_store_is_named(tmp_path):
 
 def test_help_documents_every_option():
     out = cgr("download", "--help").stdout
-    for option in ("version", "--table", "--format", "--to", "--store", "--quiet"):
+    for option in ("version", "--table", "--format", "--to", "--store", "--timeout", "--quiet"):
         assert option in out
 
 
