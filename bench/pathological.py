@@ -39,8 +39,13 @@ def _signed(n: int) -> str:
     return "".join(f"-{k}%" for k in range(1, n))
 
 
+def _one_line_table(n: int) -> str:
+    return "| 指标 | 绝对数(亿元) | 增长(%) |" + "".join(f"| 项{k} | {k}.5 | -{k % 9}.1 |" for k in range(1, n))
+
+
 #: each builds a line of digits and separators from a count of items (cut to the wanted length)
-LINES = {"1,2,3,...": _small_numbers, "1,234,567,...": _grouped_numbers, "1.5亿元、2.5亿元、...": _amounts, "-1%-2%-3%...": _signed}
+LINES = {"1,2,3,...": _small_numbers, "1,234,567,...": _grouped_numbers, "1.5亿元、2.5亿元、...": _amounts, "-1%-2%-3%...": _signed,
+         "| 项1 | 1.5 | -1.1 |...": _one_line_table}
 
 
 def pathological_line(kind: str, chars: int) -> str:

@@ -221,11 +221,6 @@ def plausible_measure(measure: str, value: float) -> str | None:
     return measure if lo <= value <= hi else None
 
 
-def _year_in(text: str) -> int | None:
-    years = [int(m.group(1)) for m in YEAR_MENTION.finditer(text) if not re.search(r"(比|较|与|同)$", text[: m.start()])]
-    return years[-1] if years else None
-
-
 def _local_kind(window: str, part: str | None) -> str | None:
     """`target` or `actual` from the words between the previous number and this one: the comma
     piece that holds the number first (a target word there wins), then the pieces before it.
@@ -488,6 +483,7 @@ def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportCon
     table, mults, _ = units()
     rows = []
     starts = [s.start for _, s in sentences]  # in text order: each cell's sentence found by bisection
+    title_years: dict[int, list[tuple[int, int]]] = {}
     for cell in read_tables(text):
         k = bisect.bisect_right(starts, cell.start) - 1
         owner = sentences[k] if k >= 0 and sentences[k][1].start <= cell.start < sentences[k][1].end else None
@@ -496,18 +492,26 @@ def _table_rows(text: str, sentences: list[tuple[str, Sentence]], ctx: ReportCon
         measure = plausible_measure(cell.measure, cell.value)
         if measure is None:
             continue
-        title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("|", 0, cell.start) - 200))):cell.start]
-        year = _year_in(title) or ctx.review_year
+        title_start = max(0, text.rfind("\n", 0, max(0, text.rfind("|", 0, cell.start) - 200)))
+        line_start = text.rfind("\n", 0, cell.start) + 1
+        line_end = text.find("\n", cell.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if title_start not in title_years:  # the years from the title on, found once (a one-line table is long)
+            title = text[title_start:line_end]
+            title_years[title_start] = [(title_start + m.end(), int(m.group(1))) for m in YEAR_MENTION.finditer(title)
+                                        if not re.search(r"(比|较|与|同)$", title[max(0, m.start() - 1):m.start()])]
+        found = title_years[title_start]
+        n = bisect.bisect_right(found, (cell.start, float("inf")))  # the last year ending before the cell
+        year = found[n - 1][1] if n else ctx.review_year
         parsed = parse_unit(cell.unit) if cell.unit else None
         factor = (mults.get(parsed[1], 1) if parsed and parsed[1] else 1) * (table[parsed[2]]["factor"] if parsed and parsed[2] in table else 1)
         unit_std = table[parsed[2]]["std"] if parsed and parsed[2] in table else ""
-        line_start = text.rfind("\n", 0, cell.start) + 1
         rows.append({
             "indicator_id": f"{ctx.report_id}:{cell.start}", "report_id": ctx.report_id, "sentence_id": owner[0],
             "district": ctx.district, "year": year, "kind": "actual", "metric": cell.label, "measure": measure,
             "value": cell.value, "value_max": None, "unit": cell.unit, "qualifier": None,
             "value_std": round(abs(cell.value) * factor, 6) if measure == "amount" else cell.value, "unit_std": unit_std,
-            "text": clause_display(text[line_start:text.find("\n", cell.end) if "\n" in text[cell.end:] else len(text)])[:80],
+            "text": clause_display(text[line_start:min(line_end, line_start + 200)])[:80],
             "start": cell.start, "end": cell.end,
         })
     return rows

@@ -43,6 +43,13 @@ def test_a_short_clause_is_shown_whole():
     assert {r["text"] for r in rows} == {"一年来,地区生产总值完成620.5亿元,同比增长2.5%。"}
 
 
+def test_a_one_line_table_takes_its_year_from_the_title_however_long():
+    cells = "".join(f"| 项{k} | {k}.5 | -{k % 9}.1 |" for k in range(1, 300))
+    rows = rows_of(f"2021年主要指标 | 指标 | 绝对数(亿元) | 增长(%) |{cells}\n", CTX)
+    assert len(rows) == 2 * 299 and {r["year"] for r in rows} == {2021}
+    assert rows[-1]["value"] == -(299 % 9 + 0.1) and rows[-1]["measure"] == "growth_rate"
+
+
 def test_pathological_lines_give_rows_for_every_kind_and_size():
     from bench.pathological import LINES, measure, pathological_line
 
