@@ -29,6 +29,8 @@ CHUNK = 1 << 20
 VERSION = re.compile(r"v\d{1,6}\.\d{1,6}\.\d{1,6}")
 #: a file name of a release: letters, digits, `._-`, no path separators, not hidden
 FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,200}")
+#: what a path part listed in SHA256SUMS never holds (the release's subfolders use `/`)
+SUMS_PART_BAD = re.compile(r"[\x00-\x1f\x7f\\]")
 #: the cap of a file whose size neither the release nor the store states
 MAX_UNLISTED_BYTES = 4 << 30
 #: index.json and SHA256SUMS are small; a store sending more is not a release store
@@ -181,7 +183,7 @@ def release_rows(index: dict) -> list[dict]:
     """One row per release, newest first: version, created, gate, latest, row counts."""
     rows = []
     for r in sorted(index.get("releases", []), key=lambda r: [int(x) for x in r["version"].lstrip("v").split(".")], reverse=True):
-        rows.append({"version": r["version"], "created": r["created"], "gate": r.get("gate"), "latest": r["version"] == index.get("latest"),
+        rows.append({"version": r["version"], "created": r.get("created", ""), "gate": r.get("gate"), "latest": r["version"] == index.get("latest"),
                      "row_counts": r.get("row_counts", {}), "reports": len(r.get("report_ids", []))})
     return rows
 
@@ -288,8 +290,16 @@ def download(store: Store, version: str | None = "latest", tables: list[str] | N
     folder.mkdir(parents=True, exist_ok=True)
     folder = inside(root, folder)  # a `v…` symlink out of --to is refused
     progress = sys.stderr.isatty() if progress is None else progress
-    sums_text = store.read_bytes(v, "SHA256SUMS").decode("utf-8")
+    try:
+        sums_text = store.read_bytes(v, "SHA256SUMS").decode("utf-8")
+    except UnicodeDecodeError:
+        raise DownloadError(f"{store.url}: {v}/SHA256SUMS is not UTF-8 text; refusing to read this store") from None
     sums = parse_sums(sums_text)
+    # the list is copied as it is: a name in it that climbs out of the folder is a hostile store
+    for name in sums:
+        parts = name.split("/")
+        if any(p in ("", ".", "..") or SUMS_PART_BAD.search(p) for p in parts):
+            raise DownloadError(f"{store.url}: {v}/SHA256SUMS lists an unsafe file name {name!r}; refusing to read this store")
     # the human-readable files go with every download (those a release has: older ones lack some)
     names = ["datapackage.json", *[n for n in HUMAN_FILES if n in sums]] + [f"{t}.{f}" for t in (tables or known) for f in formats]
     done, skipped = [], []

@@ -356,3 +356,16 @@ def test_release_file_names_are_safe(name):
     from pipelines.release.download import safe_name
 
     assert safe_name(name, "store") == name
+
+
+@pytest.mark.parametrize("line", ["0" * 64 + "  ../../evil", "0" * 64 + "  /etc/passwd", "0" * 64 + "  docs/../../x", "0" * 64 + "  a\\b"])
+def test_a_checksum_list_naming_paths_out_of_the_folder_is_refused(store, tmp_path, line):
+    from pipelines.release.download import DownloadError, download, open_store
+
+    served = tmp_path / "served"
+    shutil.copytree(store, served)
+    sums = served / "v1.1.0" / "SHA256SUMS"
+    sums.write_text(sums.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    with pytest.raises(DownloadError, match="SHA256SUMS lists an unsafe file name"):
+        download(open_store(served), "latest", ["reports"], "csv", tmp_path / "to", progress=False)
+    assert not (tmp_path / "to" / "v1.1.0" / "SHA256SUMS").exists()
