@@ -1,5 +1,6 @@
 """`make bench`: stage throughput, incremental cost, a 10,000-report release and drop-to-release
-time, on a synthetic corpus made from the seeds (bench/corpus.py). Figures go to
+time, on a synthetic corpus made from the seeds (bench/corpus.py), and the cost of pathological
+lines (bench/pathological.py). Figures go to
 bench/results/<date>.json and a Markdown summary is printed.
 
     python bench/run.py                     # default sizes (N up to 1,000 builds, 10,000-report release)
