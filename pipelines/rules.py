@@ -90,6 +90,12 @@ class ProjectRules(_Strict):
     heads: dict[str, list[str]]
     left_verbs: str
     strip_prefix: str
+    list_cue: str
+    capacity: str
+    not_project_after: str
+    strip_prefix_glued: str
+    generic_kind: list[str]
+    pos_override: dict[str, str]
     stop_words: list[str]
     specific_frequency: dict[str, int]
     actor_context: str
@@ -97,8 +103,10 @@ class ProjectRules(_Strict):
     enumeration_kinds: dict[str, list[str]]
     suffix_pattern: str
     right_context: str
+    right_context_named_head: str
     investment: str
     status_target_cue: str
+    status_conditional: str
     status: _Status
     reject_name: list[str]
     limits: dict[str, int]
