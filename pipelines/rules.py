@@ -57,6 +57,9 @@ class IndicatorRules(_Strict):
     target_cues: list[str]
     review_target_cues: list[str]
     kind_cues: dict[str, list[str]]
+    paragraph_year: list[str]
+    paragraph_period: list[str]
+    period_cue: list[str]
     metric_trim_start: list[str]
     metric_trim_end: list[str]
     metric_tail_stop: list[str]
@@ -122,15 +125,20 @@ class ReportRules(_Strict):
     report_type: list[_ReportTypeRule]
     review_year: list[str]
     plan_year: list[str]
+    five_year_review: str
+    five_year_last: dict[str, int]
     review_this_year: list[str]
     plan_this_year: list[str]
     review_last_year: list[str]
     published_date: list[str]
     url_date: str
     outlet: list[str]
+    outlet_noise: str
     author_noise: str
     not_title: list[str]
     authors: list[str]
+    authors_anywhere: list[str]
+    author_outlet: str
     zone: str
     limits: dict[str, int]
 

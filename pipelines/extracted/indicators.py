@@ -30,6 +30,11 @@ class ReportContext:
     district: str | None = None
     review_year: int | None = None
     plan_year: int | None = None
+    report_type: str | None = None
+
+
+#: a paragraph about a several-year period: its figures have no year
+PERIOD = "period"
 
 
 @lru_cache(maxsize=1)
@@ -211,10 +216,23 @@ def _local_kind(window: str, part: str | None) -> str | None:
     return None
 
 
-def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause: str, ctx: ReportContext) -> tuple[str, int | None]:
+def paragraph_topic(sentence_text: str) -> int | str | None:
+    """The year (or PERIOD) a sentence opening sets for the rest of its paragraph."""
+    m = next((m for p in _rule("paragraph_year") for m in [p.match(sentence_text)] if m), None)
+    if m:
+        return int(m.group(1))
+    return PERIOD if any(p.match(sentence_text) for p in _rule("paragraph_period")) else None
+
+
+def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause: str, ctx: ReportContext,
+                   topic: int | str | None = None) -> tuple[str, int | None]:
     """`sentence_before`: the sentence's text up to the number; `window`: the text since the
-    previous number of the clause (or the clause's start)."""
+    previous number of the clause (or the clause's start); `topic`: the year (or PERIOD) an
+    earlier sentence of the paragraph opened with."""
     explicit = _year_in(sentence_before)
+    period = explicit is None and (topic == PERIOD or any_match(_rule("period_cue"), sentence_before))
+    if explicit is None and isinstance(topic, int):
+        explicit = topic
     kind = _local_kind(window, sentence.part)
     if kind is None and explicit and ctx.plan_year and explicit < ctx.plan_year:
         kind = "actual"  # a year before the one the report plans is a result (2021年…增长12%)
@@ -235,10 +253,14 @@ def _kind_and_year(sentence: Sentence, sentence_before: str, window: str, clause
             kind = "actual"
     if explicit:
         year = explicit
+    elif period:
+        year = None
     elif "去年" in sentence_before:
         year = ctx.review_year or (ctx.plan_year - 1 if ctx.plan_year else None)
     elif kind == "actual":
         year = ctx.review_year or ctx.plan_year
+    elif ctx.plan_year is None and ctx.report_type in ("news", "other"):
+        year = ctx.review_year  # news plans the year it reports on (`年度计划投资…`)
     else:
         year = ctx.plan_year or (ctx.review_year + 1 if ctx.review_year else None)
     return kind, year
@@ -285,7 +307,12 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
     table, mults, _ = units()
     rows = _table_rows(text, sentences, ctx)
     in_tables = {r["start"] for r in rows}
+    topics: dict[int, int | str] = {}  # paragraph -> the year (or PERIOD) an earlier sentence opened with
     for sentence_id, sentence in sentences:
+        topic = topics.get(sentence.paragraph)
+        opened = paragraph_topic(sentence.text)
+        if opened is not None:
+            topics[sentence.paragraph] = opened
         if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
         for cs, ce in sentence.clauses():
@@ -303,7 +330,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 whole = trim_metric(_local(clean[: cm.start()]))
                 part_names = expand_abbreviation("三次产业", len(parts)) if re.search("产业", whole) else None
                 for k, (i, j, value) in enumerate(parts):
-                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:cm.start()], clean, ctx)
+                    kind, year = _kind_and_year(sentence, sentence_prefix + clean[:i], clean[:cm.start()], clean, ctx, topic)
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
                         "district": ctx.district, "year": year, "kind": kind,
@@ -351,7 +378,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 list_measure = (measure, sign)
                 qualifier = _qualifier(before, more, after_unit)
                 sentence_before = sentence_prefix + before
-                kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx)
+                kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx, topic)
 
                 found = _fenbie_names(before, clean[i:])
                 if found is None:
