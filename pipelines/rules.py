@@ -136,6 +136,7 @@ class ReportRules(_Strict):
     outlet_noise: str
     author_noise: str
     not_title: list[str]
+    title_strip: list[str]
     authors: list[str]
     authors_anywhere: list[str]
     author_outlet: str

@@ -152,7 +152,10 @@ def infer_title(seg: Segmented) -> str | None:
         standalone = [s for s in seg.sentences if s.block == "title"][:1]
     for s in standalone:
         if not any(re.search(p, s.text) for p in load_yaml(RULES)["not_title"]):
-            return re.sub(r"[\s|]+$", "", s.text)
+            title = re.sub(r"[\s|]+$", "", s.text)
+            for p in load_yaml(RULES)["title_strip"]:
+                title = re.sub(p, "", title)
+            return title or None
     return None
 
 
