@@ -200,6 +200,10 @@ def infer_metadata(seg: Segmented, text: str, sidecar: dict | None = None) -> di
     """All descriptive columns, sidecar values winning; `curated_fields` lists the curated ones."""
     sidecar = sidecar or {}
     place = infer_place(seg, text)
+    if place.province is None and sidecar.get("source_publisher"):
+        # a text that names no area (a bare statistics table): the public body that published it
+        # names it (`某某市统计局`); an outlet's name does not (resolve() skips outlets)
+        place = resolve(str(sidecar["source_publisher"]))
     byline = infer_byline(seg, text)
     report_type = sidecar.get("report_type") or infer_report_type(seg, text, has_byline=byline.pop("news_marks"))
     date = sidecar.get("published_date") or byline["published_date"]

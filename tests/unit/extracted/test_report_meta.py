@@ -153,3 +153,12 @@ BYLINES = [
 def test_outlet_and_authors(text, expected):
     m = meta(text)
     assert (m["outlet"], m["authors"]) == expected
+
+
+def test_area_from_the_publishing_body_when_the_text_names_none():
+    table = "1-9月进度数据发布\n\n本地生产总值(亿元) | 2527.54 | 11.5 |"
+    m = meta(table, {"source_publisher": "绍兴市统计局"})
+    assert (m["province"], m["city"], m["district"]) == ("浙江省", "绍兴市", None)
+    # the text's own area wins, and an outlet names no area
+    assert meta("嵊州市召开会议。\n\n嵊州市生产总值增长6%。", {"source_publisher": "绍兴市统计局"})["district"] == "嵊州市"
+    assert meta(table, {"source_publisher": "香港商报网"})["province"] is None
