@@ -99,6 +99,9 @@ SENTENCES = [
      [("规模以上工业增加值", "va_industry_above_scale"), ("规模以上工业增加值", "va_industry_above_scale")]),
     # a milestone after the growth of the subject
     ("去年,全县实现生产总值增长7.2%,突破500亿元大关。", [("生产总值", "gdp"), ("生产总值", "gdp")]),
+    # the steps a level crossed are no figure of it; the level after them is
+    ("一年来,地区生产总值连跨3个千亿台阶,年末达3.1万亿元,增长6%。",
+     [("地区生产总值连跨", None), ("地区生产总值", "gdp"), ("地区生产总值", "gdp")]),
     # a rank and its move after the figure; a headline without commas names the subject once
     ("一年来,全省规上工业增加值增速居全国第10位、前移2位。",
      [("规上工业增加值增速", "va_industry_above_scale"), ("规上工业增加值", "va_industry_above_scale")]),
