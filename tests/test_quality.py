@@ -14,6 +14,9 @@ CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 FLOORS = {"f1": 0.95, "kind": 0.95, "measure": 0.95, "year": 0.88, "metric": 0.85}
 REPORT_FLOORS = {"district": 0.95, "report_type": 0.90, "review_year": 0.85, "plan_year": 0.88}
 
+# indicator_code on matched rows: the acceptance lines of issue 18 (reached: 0.996 / 1.000)
+CODE_FLOORS = {"recall": 0.95, "precision": 0.97}
+
 
 @pytest.fixture(scope="module")
 def corpus_scores():
@@ -37,3 +40,5 @@ def test_corpus_scores(corpus_scores, summary):
         correct, total = s.report_fields[field]
         assert correct / total >= floor, field
     assert set(s.by_genre) == {"government_work_report", "plan_report", "work_conference", "news", "other"}
+    for figure, floor in CODE_FLOORS.items():
+        assert s.codes[figure] >= floor, f"indicator_code {figure}"
