@@ -50,8 +50,9 @@ def is_elliptical(metric: str | None) -> bool:
 
 def split_subject(metric: str) -> tuple[str, str]:
     """(subject, elliptical tail): the shortest head whose rest is elliptical words
-    (`第一产业增加值占生产总值的比重` -> `第一产业增加值`, `占生产总值的比重`)."""
-    for k in range(1, len(metric)):
+    (`第一产业增加值占生产总值的比重` -> `第一产业增加值`, `占生产总值的比重`); a tail of one
+    character is part of a word (`青年`, `正月`), not a tail."""
+    for k in range(1, len(metric) - 1):
         if _read(metric[k:], owned=False) is not None:
             return metric[:k], metric[k:]
     return metric, ""

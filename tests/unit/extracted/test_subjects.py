@@ -70,6 +70,7 @@ def test_an_elliptical_metric_is_written_for_its_subject(subject, metric, expect
     ("维西县地区生产总值(GDP)增速", "维西县地区生产总值"),
     ("占常住人口比重(常住人口城镇化率[5])", "常住人口城镇化率"),
     ("新建公办幼儿园", "新建公办幼儿园"),
+    ("新增就业青年", "新增就业青年"),  # one character is no tail
 ])
 def test_the_subject_a_metric_names(metric, subject):
     assert subject_of(metric) == subject
@@ -133,6 +134,7 @@ SENTENCES = [
     # the subject is not carried into the next sentence
     ("一年来,全区地区生产总值增长6%。两年平均增长5%。", [("地区生产总值", "gdp"), ("两年平均", None)]),
     ("一年来,新建公办幼儿园5所,比上年增加2所。", [("新建公办幼儿园", None), ("新建公办幼儿园", None)]),
+    ("一年来,帮扶就业困难青年300人,增长5%。", [("帮扶就业困难青年", None), ("帮扶就业困难青年", None)]),
 ]
 
 
