@@ -46,6 +46,14 @@ class _Abbreviation(_Strict):
     parts: list[str]
 
 
+class _Elliptical(_Strict):
+    keep: list[str]
+    drop: list[str]
+    owned: list[str]
+    measured: list[str]
+    shared: list[str]
+
+
 class IndicatorRules(_Strict):
     qualifiers: dict[str, _Qualifier]
     not_quantity_after: list[str]
@@ -64,6 +72,7 @@ class IndicatorRules(_Strict):
     metric_trim_end: list[str]
     metric_tail_stop: list[str]
     abbreviations: list[_Abbreviation]
+    elliptical: _Elliptical
     table: _Table
     limits: dict[str, int]
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from ..chars import HAN_BASIC, MARK
 from ..rules import any_match, compiled, limit, load_yaml
 from ..segmented.sentences import Sentence
+from .subjects import about, is_elliptical, split_subject, subject_of
 from .tables import read_tables
 
 RULES = "indicator_rules.yaml"
@@ -275,18 +276,84 @@ def expand_abbreviation(phrase: str, n: int) -> list[str] | None:
     return None
 
 
-def _fenbie_names(before: str, after: str) -> tuple[int, list[str]] | None:
-    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow;
-    an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many numbers as follow."""
-    m = re.search(r"([^,，:：;；]*?)分别[^,，;；]*$", before)  # 分别 in the number's own comma piece
+def _abbreviation_parts(phrase: str, n: int) -> list[str] | None:
+    """The parts an abbreviated phrase stands for (`第一、二、三产业增加值` -> 第一产业, 第二产业, 第三产业)."""
+    for rule in load_yaml(RULES)["abbreviations"]:
+        if re.search(rule["pattern"], phrase) and len(rule["parts"]) == n:
+            return list(rule["parts"])
+    return None
+
+
+FENBIE = re.compile(r"([^,，:：;；]*?)分别([^,，;；]*)$")  # 分别 in the number's own comma piece
+
+
+def _fenbie_start(before: str) -> int | None:
+    m = FENBIE.search(before)
+    return m.start() if m else None
+
+
+def _before_quantity(piece: str) -> str:
+    """The words of a clause piece before an earlier quantity in it: a headline without commas
+    (`GDP同比增长12.9%居全国第7位`) names the subject of both numbers before the first."""
+    table = units()[0]
+    for q in NUMBER.finditer(piece):
+        rest = piece[q.end():]
+        if any_match(_rule("not_quantity_after"), rest) or any_match(_rule("not_quantity_before"), piece[: q.start()]):
+            continue
+        parsed = parse_unit(rest)
+        if parsed and parsed[2] and table[parsed[2]]["category"] in ("percent", "percent_point", "money", "multiple"):
+            return piece[: q.start()]
+    return piece
+
+
+def _shared(recent: list[tuple[str, str]]) -> str | None:
+    """The metrics of the amounts just before, joined (`产值` and `增加值` -> `产值和增加值`), when
+    there are several."""
+    names = []
+    for metric, measure in reversed(recent):
+        if measure != "amount":
+            break
+        names.insert(0, metric)
+    names = list(dict.fromkeys(names))
+    return "和".join(names) if len(names) > 1 else None
+
+
+def _subject_before(before: str) -> str | None:
+    """The subject of the clause piece before the number's, up to its first digit, when no figure
+    of the sentence has named one (`生产总值达到.7亿元,是上年的1.7倍`: a number lost by the source)."""
+    pieces = re.split(r"[,，:：、;；]", before)
+    if len(pieces) < 2:
+        return None
+    words = trim_metric(re.split(r"\.?\d", pieces[-2])[0])
+    return words if len(words) >= 2 and not is_elliptical(words) else None
+
+
+def _fenbie_names(before: str, after: str, last_subjects: list[str] | None = None,
+                  recent: list[tuple[str, str]] = ()) -> tuple[int, list[str], list[str]] | None:
+    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow, and
+    the subject of each; an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many
+    numbers as follow. A list that names no subject (`对经济增长的贡献率分别为`, `分别较上年增长`)
+    is about the subjects of the sentence's previous 分别 list when it has as many, else about the
+    metrics of the amounts just before it (`recent`: (metric, measure) of the sentence's rows)."""
+    m = FENBIE.search(before)
     if not m:
         return None
     count = 1 + len(re.findall(r"(?:、|和|及)\s*[-−]?\d", re.split(r"[,，;；。]", after)[0]))
     expanded = expand_abbreviation(m.group(1), count)
     if expanded:
-        return m.start(), expanded
+        return m.start(), expanded, _abbreviation_parts(m.group(1), count) or expanded
     names = [n for n in (trim_metric(n) for n in m.group(1).split("、")) if n]
-    return (m.start(), names) if names else None
+    if names and not (len(names) == 1 and is_elliptical(names[0])):
+        return m.start(), names, [split_subject(n)[0] for n in names]
+    subjects = None
+    if last_subjects and len(last_subjects) == count:
+        subjects = last_subjects
+    elif count > 1 and len(recent) >= count and all(measure == "amount" and not is_elliptical(metric) for metric, measure in recent[-count:]):
+        subjects = [split_subject(metric)[0] for metric, _ in recent[-count:]]
+    if not subjects:  # an elliptical name without subjects of its own: read as any elliptical metric
+        return (m.start(), names, names) if names and not is_elliptical(names[0]) else None
+    phrase = names[0] if names else trim_metric(m.group(2))
+    return m.start(), [about(s, phrase) or s for s in subjects], subjects
 
 
 def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] | None:
@@ -315,12 +382,15 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
             topics[sentence.paragraph] = opened
         if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
+        # the subject of the sentence so far, the subjects of its last 分别 list, and its rows'
+        # (metric, measure): what an elliptical metric or a list without names is about
+        subject, list_subjects, recent = None, None, []
         for cs, ce in sentence.clauses():
             raw = text[cs:ce]
             if MARK in raw:
                 continue
             clean, where = clean_with_map(raw, cs)
-            previous_metric = None
+            previous_metric = None  # the clause's last amount metric (else its first): a fallback subject
             fenbie_index = 0
             sentence_prefix = clean_with_map(text[sentence.start:cs], 0)[0]
             taken: set[int] = set()
@@ -380,24 +450,42 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 sentence_before = sentence_prefix + before
                 kind, year = _kind_and_year(sentence, sentence_before, clean[window_start:i], clean, ctx, topic)
 
-                found = _fenbie_names(before, clean[i:])
-                if found is None:
+                list_start = _fenbie_start(before)
+                if list_start is None:
                     fenbie_names, fenbie_index = None, 0
-                elif fenbie_names is None or found[0] != fenbie_names[0]:
-                    fenbie_names, fenbie_index = found, 0  # a new 分别 list: its first item names them all
+                elif fenbie_names is None or list_start != fenbie_names[0]:
+                    # a new 分别 list: its first item names them all
+                    fenbie_names, fenbie_index = _fenbie_names(before, clean[i:], list_subjects, recent), 0
+                    list_subjects = fenbie_names[2] if fenbie_names else list_subjects
                 names = fenbie_names[1] if fenbie_names else None
+                named = True  # the metric is what the words before the number name
                 if names:
                     metric = names[min(fenbie_index, len(names) - 1)]
                     fenbie_index += 1
+                    named, subject = False, None  # after a list, which subject a figure is about is unclear
                 else:
                     piece = re.split(r"[,，:：、;；]", before)[-1]
+                    if measure != "amount":  # an earlier amount in the piece is another thing (总投资5亿元的3个项目)
+                        piece = _before_quantity(piece)
                     metric = trim_metric(piece)
-                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio", "rank") and previous_metric:
-                        metric = previous_metric
+                    shared = any_match(_rule("elliptical.shared"), piece) is not None
+                    if shared and _shared(recent):
+                        # a figure said of several subjects at once (`产值…，增加值…，同比都增长4.9%`)
+                        metric = _shared(recent)
+                    elif len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio", "rank") and (subject or previous_metric):
+                        metric = subject or previous_metric
                     elif len(metric) < 2 or (measure == "amount" and re.search(r"(等|的)$", piece)):
                         # `打造2个精品示范村`, `A、B等12个项目`: the count names what follows it
                         metric = noun_after(after_unit)[: limit(RULES, "metric_max_chars")] or metric or previous_metric or local
+                        named = False
+                    if metric and is_elliptical(metric) and not shared \
+                            and not (measure == "amount" and category == "count"):  # `增速居9个城市首位` counts something else
+                        # `两年平均增长5.3%`, `比全国高3.9个百分点`: a figure of the subject named before
+                        metric = about(subject or _subject_before(before), metric) or metric
                 previous_metric = metric if measure == "amount" else previous_metric or metric
+                if named and len(metric) >= 2 and not is_elliptical(metric):
+                    subject = subject_of(metric)
+                recent.append((metric, measure))
 
                 mult_factor = mults.get(mult, 1) if mult else 1
                 unit_factor = info["factor"] if info else 1
