@@ -62,6 +62,7 @@ class Scores:
     projects_lenient: PRF = field(default_factory=PRF)
     by_genre: dict[str, tuple[PRF, PRF]] = field(default_factory=dict)  # genre -> (indicators, projects)
     codes: dict = field(default_factory=dict)  # score_codes: indicator_code recall and precision on matched rows
+    report_stated: dict = field(default_factory=dict)  # STATED_FIELDS -> (correct, stated, claimed where not stated)
 
     def accuracy(self, name: str) -> float:
         correct, total = self.attributes[name]
@@ -207,8 +208,15 @@ def score_projects(gold: pd.DataFrame, mentions: pd.DataFrame, projects: pd.Data
     return prf, {a: tuple(v) for a, v in attrs.items()}, errors
 
 
-def score_reports(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[dict, list[str]]:
+#: fields a text may not state: also scored on the reports whose gold states them
+STATED_FIELDS = ("published_date", "outlet", "authors")
+
+
+def score_reports(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[dict, list[str], dict]:
+    """Exact match per field over all reports, the errors, and for STATED_FIELDS the score on the
+    reports whose gold states the field (correct, total) plus the values claimed where it does not."""
     fields = {f: [0, 0] for f in REPORT_FIELDS}
+    stated = {f: [0, 0, 0] for f in STATED_FIELDS}  # correct, stated, claimed where not stated
     errors = []
     pred = pred.set_index("report_id")
     for _, grow in gold.iterrows():
@@ -223,7 +231,13 @@ def score_reports(gold: pd.DataFrame, pred: pd.DataFrame) -> tuple[dict, list[st
                 fields[f][0] += 1
             else:
                 errors.append(f"{rid}.{f}: gold={g!r} got={p!r}")
-    return {f: tuple(v) for f, v in fields.items()}, errors
+            if f in stated:
+                if g is not None:
+                    stated[f][0] += g == p
+                    stated[f][1] += 1
+                elif p is not None:
+                    stated[f][2] += 1
+    return {f: tuple(v) for f, v in fields.items()}, errors, {f: tuple(v) for f, v in stated.items()}
 
 
 def read_gold(gold_dir: Path) -> dict[str, pd.DataFrame]:
@@ -240,7 +254,7 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
     prf, attrs, errors = score_indicators(gold["indicators"], ind)
     projects, pattrs, perrors = score_projects(gold["projects"], mentions, tables["projects"])
     lenient, _, _ = score_projects(gold["projects"], mentions, tables["projects"], lenient=True)
-    fields, rerrors = score_reports(gold["reports"], tables["reports"])
+    fields, rerrors, stated = score_reports(gold["reports"], tables["reports"])
     by_genre = {}
     for genre, ids in gold["reports"].groupby("report_type")["report_id"]:
         ids = set(ids)
@@ -249,7 +263,7 @@ def evaluate_tables(gold_dir: Path, tables: dict[str, pd.DataFrame]) -> Scores:
         by_genre[genre] = (score_indicators(g_ind, ind[ind["report_id"].isin(ids)])[0],
                            score_projects(g_proj, mentions[mentions["report_id"].isin(ids)], tables["projects"])[0])
     return Scores(prf, attrs, errors, projects, pattrs, perrors, fields, rerrors, lenient, by_genre,
-                  codes=score_codes(gold["indicators"], ind))
+                  codes=score_codes(gold["indicators"], ind), report_stated=stated)
 
 
 def latest_release_dir(releases: Path) -> Path:
@@ -278,7 +292,8 @@ def format_scores(s: Scores, details: bool = True) -> str:
             "attribute accuracy on matched names:",
             *[f"  {a:<10} {s.project_accuracy(a):.3f}  ({c}/{t})" for a, (c, t) in s.project_attributes.items()],
             "== reports (exact match per field) =="]
-    out += [f"  {f:<15} {c}/{t}" for f, (c, t) in s.report_fields.items()]
+    out += [f"  {f:<15} {c}/{t}" + (f"   where stated {s.report_stated[f][0]}/{s.report_stated[f][1]}, claimed where not {s.report_stated[f][2]}"
+                                    if f in s.report_stated else "") for f, (c, t) in s.report_fields.items()]
     if s.by_genre:
         out += ["== by genre (gold report_type): indicators F1 | projects F1 (strict) =="]
         out += [f"  {genre:<24} {i.f1:.3f} ({i.tp + i.fn} gold rows) | {p.f1:.3f} ({p.tp + p.fn} gold names)"

@@ -46,6 +46,14 @@ class _Abbreviation(_Strict):
     parts: list[str]
 
 
+class _Elliptical(_Strict):
+    keep: list[str]
+    drop: list[str]
+    owned: list[str]
+    measured: list[str]
+    shared: list[str]
+
+
 class IndicatorRules(_Strict):
     qualifiers: dict[str, _Qualifier]
     not_quantity_after: list[str]
@@ -57,10 +65,14 @@ class IndicatorRules(_Strict):
     target_cues: list[str]
     review_target_cues: list[str]
     kind_cues: dict[str, list[str]]
+    paragraph_year: list[str]
+    paragraph_period: list[str]
+    period_cue: list[str]
     metric_trim_start: list[str]
     metric_trim_end: list[str]
     metric_tail_stop: list[str]
     abbreviations: list[_Abbreviation]
+    elliptical: _Elliptical
     table: _Table
     minus_sign: str
     minus_not_after: str
@@ -93,6 +105,12 @@ class ProjectRules(_Strict):
     heads: dict[str, list[str]]
     left_verbs: str
     strip_prefix: str
+    list_cue: str
+    capacity: str
+    not_project_after: str
+    strip_prefix_glued: str
+    generic_kind: list[str]
+    pos_override: dict[str, str]
     stop_words: list[str]
     specific_frequency: dict[str, int]
     actor_context: str
@@ -100,8 +118,10 @@ class ProjectRules(_Strict):
     enumeration_kinds: dict[str, list[str]]
     suffix_pattern: str
     right_context: str
+    right_context_named_head: str
     investment: str
     status_target_cue: str
+    status_conditional: str
     status: _Status
     reject_name: list[str]
     limits: dict[str, int]
@@ -117,15 +137,21 @@ class ReportRules(_Strict):
     report_type: list[_ReportTypeRule]
     review_year: list[str]
     plan_year: list[str]
+    five_year_review: str
+    five_year_last: dict[str, int]
     review_this_year: list[str]
     plan_this_year: list[str]
     review_last_year: list[str]
     published_date: list[str]
     url_date: str
     outlet: list[str]
+    outlet_noise: str
     author_noise: str
     not_title: list[str]
+    title_strip: list[str]
     authors: list[str]
+    authors_anywhere: list[str]
+    author_outlet: str
     zone: str
     limits: dict[str, int]
 

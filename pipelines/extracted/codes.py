@@ -82,13 +82,24 @@ def _clean(text: str) -> str:
     return _ignore().sub("", text).upper().replace("Ｐ", "P")
 
 
+GLOSS = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
 @lru_cache(maxsize=4096)
 def code_for(metric: str | None) -> str | None:
-    """The catalogue code of a metric, or None for a local, narrowed or uncatalogued metric."""
+    """The catalogue code of a metric, or None for a local, narrowed or uncatalogued metric. A
+    bracketed gloss is the defined term of the words before it (`占常住人口比重(常住人口城镇化率)`):
+    it codes the metric when those words do not."""
     if not metric:
         return None
     m = _pattern().fullmatch(_clean(metric))
-    return _names()[m.group(1)] if m else None
+    if m:
+        return _names()[m.group(1)]
+    for gloss in GLOSS.findall(metric):
+        g = _pattern().fullmatch(_clean(gloss))
+        if g:
+            return _names()[g.group(1)]
+    return None
 
 
 def assign_codes(metrics) -> list[str | None]:

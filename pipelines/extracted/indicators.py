@@ -12,6 +12,7 @@ from functools import lru_cache
 from ..chars import HAN_BASIC, MARK
 from ..rules import any_match, compiled, limit, load_yaml
 from ..segmented.sentences import Sentence
+from .subjects import about, is_elliptical, split_subject, subject_of
 from .tables import read_tables
 
 RULES = "indicator_rules.yaml"
@@ -33,6 +34,11 @@ class ReportContext:
     district: str | None = None
     review_year: int | None = None
     plan_year: int | None = None
+    report_type: str | None = None
+
+
+#: a paragraph about a several-year period: its figures have no year
+PERIOD = "period"
 
 
 @lru_cache(maxsize=1)
@@ -235,6 +241,14 @@ def _local_kind(window: str, part: str | None) -> str | None:
     return None
 
 
+def paragraph_topic(sentence_text: str) -> int | str | None:
+    """The year (or PERIOD) a sentence opening sets for the rest of its paragraph."""
+    m = next((m for p in _rule("paragraph_year") for m in [p.match(sentence_text)] if m), None)
+    if m:
+        return int(m.group(1))
+    return PERIOD if any(p.match(sentence_text) for p in _rule("paragraph_period")) else None
+
+
 class SentenceContext:
     """What the kind and year rules read from the sentence before a number, found once per
     sentence: the year mentions, the first 去年, the list separators (`:` `——`). A number at
@@ -249,6 +263,9 @@ class SentenceContext:
         self.last_year = clean.find("去年")
         self.separators = [(m.start(), m.end()) for m in LEAD_SEPARATOR.finditer(clean)]
         self.separator_ends = [e for _, e in self.separators]
+        # where the first period cue (`两年累计`) ends: a figure after it has no year
+        ends = [m.end() for p in _rule("period_cue") for m in [p.search(clean)] if m]
+        self.period_end = min(ends) if ends else None
 
     def year_before(self, k: int) -> int | None:
         n = bisect.bisect_right(self.year_ends, k)
@@ -256,6 +273,9 @@ class SentenceContext:
 
     def says_last_year(self, k: int) -> bool:
         return 0 <= self.last_year and self.last_year + 2 <= k
+
+    def says_period(self, k: int) -> bool:
+        return self.period_end is not None and self.period_end <= k
 
     def lead(self, k: int) -> str | None:
         """The text between the last two separators before k (`主要预期目标是:` in `…目标是:A增长6%`)."""
@@ -267,10 +287,15 @@ class SentenceContext:
         return self.clean[max(start, end - limit(RULES, "context_before_chars")): end]
 
 
-def _kind_and_year(sentence: Sentence, context: SentenceContext, k: int, window: str, ctx: ReportContext) -> tuple[str, int | None]:
+def _kind_and_year(sentence: Sentence, context: SentenceContext, k: int, window: str, ctx: ReportContext,
+                   topic: int | str | None = None) -> tuple[str, int | None]:
     """`k`: the number's position in the sentence's whitespace-free text; `window`: the text since
-    the previous number of the clause (or the clause's start)."""
+    the previous number of the clause (or the clause's start); `topic`: the year (or PERIOD) an
+    earlier sentence of the paragraph opened with."""
     explicit = context.year_before(k)
+    period = explicit is None and (topic == PERIOD or context.says_period(k))
+    if explicit is None and isinstance(topic, int):
+        explicit = topic
     kind = _local_kind(window, sentence.part)
     if kind is None and explicit and ctx.plan_year and explicit < ctx.plan_year:
         kind = "actual"  # a year before the one the report plans is a result (2021年…增长12%)
@@ -291,10 +316,14 @@ def _kind_and_year(sentence: Sentence, context: SentenceContext, k: int, window:
             kind = "actual"
     if explicit:
         year = explicit
+    elif period:
+        year = None
     elif context.says_last_year(k):
         year = ctx.review_year or (ctx.plan_year - 1 if ctx.plan_year else None)
     elif kind == "actual":
         year = ctx.review_year or ctx.plan_year
+    elif ctx.plan_year is None and ctx.report_type in ("news", "other"):
+        year = ctx.review_year  # news plans the year it reports on (`年度计划投资…`)
     else:
         year = ctx.plan_year or (ctx.review_year + 1 if ctx.review_year else None)
     return kind, year
@@ -309,18 +338,84 @@ def expand_abbreviation(phrase: str, n: int) -> list[str] | None:
     return None
 
 
-def _fenbie_names(before: str, after: str) -> tuple[int, list[str]] | None:
-    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow;
-    an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many numbers as follow."""
-    m = re.search(r"([^,，:：;；]*?)分别[^,，;；]*$", before) if "分别" in before else None  # in the number's own comma piece
+def _abbreviation_parts(phrase: str, n: int) -> list[str] | None:
+    """The parts an abbreviated phrase stands for (`第一、二、三产业增加值` -> 第一产业, 第二产业, 第三产业)."""
+    for rule in load_yaml(RULES)["abbreviations"]:
+        if re.search(rule["pattern"], phrase) and len(rule["parts"]) == n:
+            return list(rule["parts"])
+    return None
+
+
+FENBIE = re.compile(r"([^,，:：;；]*?)分别([^,，;；]*)$")  # 分别 in the number's own comma piece
+
+
+def _fenbie_start(before: str) -> int | None:
+    m = FENBIE.search(before) if "分别" in before else None
+    return m.start() if m else None
+
+
+def _before_quantity(piece: str) -> str:
+    """The words of a clause piece before an earlier quantity in it: a headline without commas
+    (`GDP同比增长12.9%居全国第7位`) names the subject of both numbers before the first."""
+    table = units()[0]
+    for q in NUMBER.finditer(piece):
+        rest = piece[q.end():]
+        if any_match(_rule("not_quantity_after"), rest) or any_match(_rule("not_quantity_before"), piece[: q.start()]):
+            continue
+        parsed = parse_unit(rest)
+        if parsed and parsed[2] and table[parsed[2]]["category"] in ("percent", "percent_point", "money", "multiple"):
+            return piece[: q.start()]
+    return piece
+
+
+def _shared(recent: list[tuple[str, str]]) -> str | None:
+    """The metrics of the amounts just before, joined (`产值` and `增加值` -> `产值和增加值`), when
+    there are several."""
+    names = []
+    for metric, measure in reversed(recent):
+        if measure != "amount":
+            break
+        names.insert(0, metric)
+    names = list(dict.fromkeys(names))
+    return "和".join(names) if len(names) > 1 else None
+
+
+def _subject_before(before: str) -> str | None:
+    """The subject of the clause piece before the number's, up to its first digit, when no figure
+    of the sentence has named one (`生产总值达到.7亿元,是上年的1.7倍`: a number lost by the source)."""
+    pieces = re.split(r"[,，:：、;；]", before)
+    if len(pieces) < 2:
+        return None
+    words = trim_metric(re.split(r"\.?\d", pieces[-2])[0])
+    return words if len(words) >= 2 and not is_elliptical(words) else None
+
+
+def _fenbie_names(before: str, after: str, last_subjects: list[str] | None = None,
+                  recent: list[tuple[str, str]] = ()) -> tuple[int, list[str], list[str]] | None:
+    """`建成区绿地率、绿化覆盖率分别达`: the names that 分别 pairs with the numbers that follow, and
+    the subject of each; an abbreviation (`三次产业…分别`, `城乡居民…分别`) is written out for as many
+    numbers as follow. A list that names no subject (`对经济增长的贡献率分别为`, `分别较上年增长`)
+    is about the subjects of the sentence's previous 分别 list when it has as many, else about the
+    metrics of the amounts just before it (`recent`: (metric, measure) of the sentence's rows)."""
+    m = FENBIE.search(before)
     if not m:
         return None
     count = 1 + len(re.findall(r"(?:、|和|及)\s*[-−]?\d", re.split(r"[,，;；。]", after)[0]))
     expanded = expand_abbreviation(m.group(1), count)
     if expanded:
-        return m.start(), expanded
+        return m.start(), expanded, _abbreviation_parts(m.group(1), count) or expanded
     names = [n for n in (trim_metric(n) for n in m.group(1).split("、")) if n]
-    return (m.start(), names) if names else None
+    if names and not (len(names) == 1 and is_elliptical(names[0])):
+        return m.start(), names, [split_subject(n)[0] for n in names]
+    subjects = None
+    if last_subjects and len(last_subjects) == count:
+        subjects = last_subjects
+    elif count > 1 and len(recent) >= count and all(measure == "amount" and not is_elliptical(metric) for metric, measure in recent[-count:]):
+        subjects = [split_subject(metric)[0] for metric, _ in recent[-count:]]
+    if not subjects:  # an elliptical name without subjects of its own: read as any elliptical metric
+        return (m.start(), names, names) if names and not is_elliptical(names[0]) else None
+    phrase = names[0] if names else trim_metric(m.group(2))
+    return m.start(), [about(s, phrase) or s for s in subjects], subjects
 
 
 def colon_ratio_parts(clean: str, m: re.Match) -> list[tuple[int, int, float]] | None:
@@ -342,11 +437,19 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
     table, mults, _ = units()
     rows = _table_rows(text, sentences, ctx)
     in_tables = {r["start"] for r in rows}
+    topics: dict[int, int | str] = {}  # paragraph -> the year (or PERIOD) an earlier sentence opened with
     # the rules read a bounded window around each number (see the limits in the rule file)
     back, ahead = limit(RULES, "context_before_chars"), limit(RULES, "context_after_chars")
     for sentence_id, sentence in sentences:
+        topic = topics.get(sentence.paragraph)
+        opened = paragraph_topic(sentence.text)
+        if opened is not None:
+            topics[sentence.paragraph] = opened
         if sentence.truncated:  # titles, headings and captions state figures too (a headline)
             continue
+        # the subject of the sentence so far, the subjects of its last 分别 list, and its rows'
+        # (metric, measure): what an elliptical metric or a list without names is about
+        subject, list_subjects, recent = None, None, []
         sentence_clean, sentence_where = clean_with_map(text[sentence.start:sentence.end], sentence.start)
         context = SentenceContext(sentence_clean)
         for cs, ce in sentence.clauses():
@@ -358,7 +461,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
             if len(shown) > limit(RULES, "clause_text_max_chars"):
                 shown = None  # each row shows the part of the clause around its number
             offset = bisect.bisect_left(sentence_where, cs)  # the clause's start in sentence_clean
-            previous_metric = None
+            previous_metric = None  # the clause's last amount metric (else its first): a fallback subject
             fenbie_index = 0
             taken: set[int] = set()
             for cm in COLON_RATIO.finditer(clean):
@@ -368,7 +471,7 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 whole = trim_metric(_local(lead))
                 part_names = expand_abbreviation("三次产业", len(parts)) if re.search("产业", whole) else None
                 for k, (i, j, value) in enumerate(parts):
-                    kind, year = _kind_and_year(sentence, context, offset + i, lead, ctx)
+                    kind, year = _kind_and_year(sentence, context, offset + i, lead, ctx, topic)
                     rows.append({
                         "indicator_id": f"{ctx.report_id}:{where[i]}", "report_id": ctx.report_id, "sentence_id": sentence_id,
                         "district": ctx.district, "year": year, "kind": kind,
@@ -424,28 +527,49 @@ def extract_indicators(text: str, sentences: list[tuple[str, Sentence]], ctx: Re
                 if measure is None:
                     continue
                 qualifier = _qualifier(before, more, after_unit)
-                kind, year = _kind_and_year(sentence, context, offset + i, clean[window_start:i], ctx)
+                kind, year = _kind_and_year(sentence, context, offset + i, clean[window_start:i], ctx, topic)
 
-                found = _fenbie_names(before, clean[i:i + ahead])
-                if found is not None:
-                    found = (found[0] + i - len(before), found[1])  # where the list starts in the clause
-                if found is None:
+                list_start = _fenbie_start(before)
+                if list_start is not None:
+                    list_start += i - len(before)  # where the list starts in the clause (before is a window)
+                if list_start is None:
                     fenbie_names, fenbie_index = None, 0
-                elif fenbie_names is None or found[0] != fenbie_names[0]:
-                    fenbie_names, fenbie_index = found, 0  # a new 分别 list: its first item names them all
+                elif fenbie_names is None or list_start != fenbie_names[0]:
+                    # a new 分别 list: its first item names them all
+                    fenbie_names = _fenbie_names(before, clean[i:i + ahead], list_subjects, recent)
+                    if fenbie_names is not None:
+                        fenbie_names = (list_start, *fenbie_names[1:])
+                    fenbie_index = 0
+                    list_subjects = fenbie_names[2] if fenbie_names else list_subjects
                 names = fenbie_names[1] if fenbie_names else None
+                named = True  # the metric is what the words before the number name
                 if names:
                     metric = names[min(fenbie_index, len(names) - 1)]
                     fenbie_index += 1
+                    named, subject = False, None  # after a list, which subject a figure is about is unclear
                 else:
                     piece = re.split(r"[,，:：、;；]", before)[-1]
+                    if measure != "amount":  # an earlier amount in the piece is another thing (总投资5亿元的3个项目)
+                        piece = _before_quantity(piece)
                     metric = trim_metric(piece)
-                    if len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio", "rank") and previous_metric:
-                        metric = previous_metric
+                    shared = any_match(_rule("elliptical.shared"), piece) is not None
+                    if shared and _shared(recent):
+                        # a figure said of several subjects at once (`产值…，增加值…，同比都增长4.9%`)
+                        metric = _shared(recent)
+                    elif len(metric) < 2 and measure in ("growth_rate", "change", "share", "ratio", "rank") and (subject or previous_metric):
+                        metric = subject or previous_metric
                     elif len(metric) < 2 or (measure == "amount" and re.search(r"(等|的)$", piece)):
                         # `打造2个精品示范村`, `A、B等12个项目`: the count names what follows it
                         metric = noun_after(after_unit)[: limit(RULES, "metric_max_chars")] or metric or previous_metric or local
+                        named = False
+                    if metric and is_elliptical(metric) and not shared \
+                            and not (measure == "amount" and category == "count"):  # `增速居9个城市首位` counts something else
+                        # `两年平均增长5.3%`, `比全国高3.9个百分点`: a figure of the subject named before
+                        metric = about(subject or _subject_before(before), metric) or metric
                 previous_metric = metric if measure == "amount" else previous_metric or metric
+                if named and len(metric) >= 2 and not is_elliptical(metric):
+                    subject = subject_of(metric)
+                recent.append((metric, measure))
 
                 mult_factor = mults.get(mult, 1) if mult else 1
                 unit_factor = info["factor"] if info else 1

@@ -113,6 +113,7 @@ def _word_tags() -> dict[str, str]:
         parts = line.split()
         if len(parts) == 3:
             tags[parts[0]] = parts[2]
+    tags.update(rules()["pos_override"])
     return tags
 
 
@@ -172,9 +173,13 @@ def _fold(name: str) -> str:
 
 
 def project_key(name: str) -> str:
-    """One project with or without a trailing 项目: the key drops it."""
+    """One project with or without a trailing 项目 or 建设项目 (`X新校区建设项目` is `X新校区`): the
+    key drops it."""
     key = _fold(normalise_name(name))
-    return key[:-2] if key.endswith("项目") and len(key) > 4 else key
+    for tail in ("建设项目", "项目"):
+        if key.endswith(tail) and len(key) - len(tail) >= 3:
+            return key[: -len(tail)]
+    return key
 
 
 def project_id(district: str | None, name: str) -> str:
@@ -229,7 +234,8 @@ def _head_hits(clean: str, tokens: list[Token]) -> list[tuple[int, int, str, str
         if suffix:
             name_end = end + suffix.end()
         follow = tokens[k + 1 + _skip(tokens, k, name_end)] if name_end in starts and name_end < len(clean) else None
-        if follow is not None and follow.pos in NOUN_POS and not _pattern("right_context").match(clean[name_end:]):
+        if follow is not None and follow.pos in NOUN_POS and not _pattern("right_context").match(clean[name_end:]) \
+                and (h in GENERIC_HEADS or not _pattern("right_context_named_head").match(clean[name_end:])):
             continue
         hits.append((end - len(h), name_end, h, cat))
     by_span: dict[tuple[int, int], tuple] = {}
@@ -246,6 +252,11 @@ def _skip(tokens: list[Token], k: int, at: int) -> int:
     while k + 1 + n < len(tokens) and tokens[k + 1 + n].start < at:
         n += 1
     return n
+
+
+def _capacities(clean: str) -> list[re.Match]:
+    """Numbers with a measure unit (`8万吨`, `2×100万千瓦`): capacities a name may hold."""
+    return list(re.finditer("(?<![0-9.])" + rules()["capacity"].lstrip("^"), clean))
 
 
 def _token_index(tokens: list[Token], at: int) -> int | None:
@@ -266,10 +277,20 @@ def _left_edge(clean: str, tokens: list[Token], at: int, conjunct_checked: bool 
     if prefix and (prefix in _stop_words() or _pattern("left_verbs").fullmatch(prefix)):
         return at
     start, i, verbs = tokens[j].start, j - 1, 0
+    capacities = [m.span() for m in _capacities(clean) if m.end() <= at]
+    over = None  # where the name began when it reached the verb limit
     while i >= 0:
         t = tokens[i]
         if t.start <= floor:
             return floor if start == floor + 1 else start
+        span = next(((x, y) for x, y in capacities if x <= t.start < y), None)
+        if span is not None and i + 1 < len(tokens) and tokens[i + 1].start >= span[1]:
+            # a capacity inside the name (`30万箱`, `2×100万千瓦`): step over it whole
+            start, i = span[0], (_token_index(tokens, span[0]) or 0) - 1
+            continue
+        if t.text == "至" and i > 0 and is_specific(tokens[i - 1]) and i + 1 < len(tokens) and is_specific(tokens[i + 1]):
+            start, i = t.start, i - 1  # a section between two places: 郴州至桂阳段
+            continue
         if t.text in ("”", ")", "）"):
             opener = {"”": "“", ")": "(", "）": "（"}[t.text]
             o = clean.rfind(opener, 0, t.start)
@@ -288,7 +309,8 @@ def _left_edge(clean: str, tokens: list[Token], at: int, conjunct_checked: bool 
         if t.text in CONJUNCTIONS and not conjunct_checked:
             # `A及B项目` is one name when A is specific and is not a name of its own
             left = _left_edge(clean, tokens, t.start, conjunct_checked=True)
-            if left < t.start and head_of(clean[left : t.start]) is None and _specific(clean, tokens, left, t.start):
+            if left < t.start and head_of(clean[left : t.start]) is None and _specific(clean, tokens, left, t.start) \
+                    and not any(h not in GENERIC_HEADS and x.end < t.start and x.text.endswith(h) for x in tokens[:i] if left <= x.start for h, _ in _heads()):
                 start = left
             break
         if t.text in _stop_words() or (_pattern("left_verbs").search(t.text) and t.pos != "ns"):
@@ -303,9 +325,15 @@ def _left_edge(clean: str, tokens: list[Token], at: int, conjunct_checked: bool 
             break
         if t.pos.startswith("v"):
             verbs += 1
-            if verbs > limit(RULES, "max_verbs"):
-                break
+            if verbs > limit(RULES, "max_verbs") and over is None:
+                over = start
         start, i = t.start, i - 1
+    # more verbs than a name holds, unless the name opens with an administrative place name
+    # (`兰州市城关区地质灾害治理搬迁避让安置点`)
+    if over is not None:
+        first = _token_index(tokens, start)
+        if first is None or tokens[first].text not in _places():
+            return over
     return start
 
 
@@ -330,6 +358,45 @@ def _items(clean: str, tokens: list[Token], end: int) -> list[tuple[int, int]]:
     return list(reversed(items))
 
 
+def _etc_positions(tokens: list[Token]) -> list[int]:
+    """Where 等 closes an enumeration: a token of its own, or glued by jieba to the end of a word its
+    dictionary lacks (`京通易购等` -> 购等), never inside a word (高等, 等级)."""
+    out = []
+    for t in tokens:
+        if t.text in ("等", "等等"):
+            out.append(t.start)
+        elif len(t.text) > 1 and t.text.endswith("等") and not _frequency(t.text):
+            out.append(t.end - 1)
+    return out
+
+
+def _listed_items(clean: str, tokens: list[Token], end: int) -> list[tuple[int, int]]:
+    """The items of an explicit list closed by 等 at `end` (`包括A、B和C等`), cut at 、 and at a
+    conjunction whose both sides end in a head noun; [] when no list cue opens them."""
+    cue = None
+    for k in range((_token_index(tokens, end) or 0) - 1, -1, -1):
+        t = tokens[k]
+        if t.text in DELIMS - {"、"}:
+            break
+        joined = "".join(x.text for x in tokens[max(0, k - 1) : k + 1])
+        if _pattern("list_cue").search(t.text) and re.fullmatch(rules()["list_cue"].rstrip("$"), t.text) \
+                or re.fullmatch(rules()["list_cue"].rstrip("$"), joined):
+            cue = t.end
+            break
+    if cue is None or cue >= end:
+        return []
+    items, a = [], cue
+    for piece in clean[cue:end].split("、"):
+        b = a + len(piece)
+        parts = [(a, b)]
+        m = re.search("(以及|及|和|与)", piece)
+        if m and head_of(piece[: m.start()]) is not None and head_of(piece[m.end() :]) is not None:
+            parts = [(a, a + m.start()), (a + m.end(), b)]
+        items.extend((x, y) for x, y in parts if y - x >= 2)
+        a = b + 1
+    return items
+
+
 def _specific(clean: str, tokens: list[Token], a: int, b: int) -> bool:
     """Whether clean[a:b] holds a specific token (digits, Latin letters and quotes count)."""
     if re.search(r"[0-9A-Za-z]|“[^”]+”", clean[a:b]):
@@ -341,12 +408,24 @@ def _enumerations(clean: str, tokens: list[Token], hits) -> tuple[dict, set]:
     """`A、B等N个HEAD`, `A、B等项目`, `A等道路建设`: one mention per item. Returns the mentions
     by span and the head hits the enumeration consumed."""
     found, used = {}, set()
-    for e in [m.start() for m in re.finditer("等", clean)]:
+    for e in _etc_positions(tokens):
         stop = next((k for k in range(e + 1, len(clean)) if clean[k] in DELIMS), len(clean))
         tail_hits = [x for x in hits if e < x[0] and x[1] <= stop]
         used.update(tail_hits)
         tail_hits = tail_hits[-1:]  # the head of the phrase after 等 is its last head noun
         kind = next((w for w in _kinds() if w in clean[e + 1 : stop]), None)
+        listed = _listed_items(clean, tokens, e)
+        if listed and (tail_hits or kind or 2 * sum(head_of(clean[a:b]) is not None for a, b in listed) > len(listed)):
+            # an explicit list (`主要包括A、B、C等`): the items as written
+            used.update(x for x in hits if listed[0][0] <= x[0] < e)
+            # the category the phrase after 等 names (`等3个高速公路项目`), else each item's own
+            named = [x[3] for x in hits if e < x[0] and x[1] <= stop and x[2] not in GENERIC_HEADS]
+            cat = named[0] if named else _kinds().get(kind, "other") if kind else None
+            for a, b in listed:
+                own = head_of(clean[a:b])
+                if own or _specific(clean, tokens, a, b):
+                    found[(a, b)] = (clean[a:b], cat or (own[1] if own else "other"))
+            continue
         if not tail_hits and not kind:
             continue
         shared = None
@@ -393,10 +472,16 @@ def names_in_clause(clean: str, words: list[str] | None = None) -> list[tuple[st
     tokens = tag(clean, words)
     hits = _head_hits(clean, tokens)
     found, used = _enumerations(clean, tokens, hits)
-    for hit in hits:
+    # right to left: a head's name may hold an earlier head (`…工业小镇21万平方米标准厂房项目`)
+    for hit in sorted(hits, key=lambda x: -x[1]):
         if hit in used:
             continue
         hs, ne, head, cat = hit
+        if _pattern("not_project_after").match(clean[ne:]):
+            continue  # a place or a slogan, not a project: 九州大道以西
+        before = _token_index(tokens, hs - 1) if hs > 0 else None
+        if head in GENERIC_HEADS and before is not None and tokens[before].end == hs and tokens[before].text.endswith(tuple(rules()["generic_kind"])):
+            continue  # a kind of project: 产业项目, 招商引资项目
         start = _left_edge(clean, tokens, hs)
         q = clean.rfind("“", 0, hs)
         if clean[ne : ne + 1] == "”" and q >= 0 and "”" not in clean[q:hs] and not any(c in DELIMS for c in clean[q:hs]):
@@ -410,6 +495,9 @@ def names_in_clause(clean: str, words: list[str] | None = None) -> list[tuple[st
         if _strip_suffix(name) in dict(_heads()) or (len(single) == 1 and (single[0].pos == "ns" or name in _places())):
             continue
         lead = re.match(rules()["strip_prefix"], name)
+        first = next((t for t in tokens if t.start == start), None)
+        if lead is None and first is not None and not _frequency(first.text) and first.text not in _places():
+            lead = re.match(rules()["strip_prefix_glued"], name)
         if lead and len(name) - lead.end() >= 3:  # `主要有A`: the introducing words are not the name
             start, name = start + lead.end(), name[lead.end():]
         found[(start, ne)] = (name, cat)

@@ -25,9 +25,13 @@ class Mention:
     investment_unit: str | None = None
 
 
-def status_of(clean: str, a: int, b: int, part: str | None) -> str | None:
+def status_of(clean: str, a: int, b: int, part: str | None, names: list[tuple[int, int]] = ()) -> str | None:
     """The stated stage of the project named at clean[a:b], from the verbs of its comma piece,
-    else of the pieces after it, else of those before it."""
+    else of the pieces after it, else of those before it. The clause's names (`names`, spans)
+    are no cues (`…产业园建设项目`), nor is a stage reached later (`项目建成后`)."""
+    for x, y in names:
+        clean = clean[:x] + "\u3000" * (y - x) + clean[y:]
+    clean = re.sub(rules()["status_conditional"], lambda m: "\u3000" * len(m.group(0)), clean)
     bounds = [0] + [m.end() for m in re.finditer(r"[,，;；]", clean)] + [len(clean) + 1]
     pieces = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
     own = next((k for k, (x, y) in enumerate(pieces) if x <= a < y or x <= a <= y), 0)
@@ -45,7 +49,9 @@ def status_of(clean: str, a: int, b: int, part: str | None) -> str | None:
 
 def mentions_in_clause(clean: str, part: str | None, words: list[str] | None = None) -> list[tuple[str, int, int, str, str | None]]:
     """(name as in `clean`, start, end, category, status) for one clause without whitespace."""
-    return [(name, a, b, cat, status_of(clean, a, b, part)) for name, a, b, cat in names_in_clause(clean, words)]
+    found = names_in_clause(clean, words)
+    spans = [(a, b) for _, a, b, _ in found]
+    return [(name, a, b, cat, status_of(clean, a, b, part, spans)) for name, a, b, cat in found]
 
 
 def token_spans(sentence: Sentence) -> list[tuple[int, int, str]] | None:

@@ -62,6 +62,9 @@ def infer_years(seg: Segmented, published: tuple[int, int | None] | None = None,
     body = [s.text for s in seg.sentences if s.block == "body"]
     review_year = _year_of(_first(rules["review_year"], heads + body))
     plan_year = _year_of(_first(rules["plan_year"], heads + body))
+    if review_year is None and report_type in PLANNING_TYPES:
+        period = _first([rules["five_year_review"]], heads + body)
+        review_year = rules["five_year_last"].get(period.group(1)) if period else None
     published_year = published[0] if published else None
     if published and report_type in PLANNING_TYPES and plan_year is None:
         year, month = published
@@ -126,12 +129,16 @@ def infer_byline(seg: Segmented, text: str) -> dict:
     opening += [s.text for s in seg.sentences if s.block == "body"][: limit(RULES, "byline_sentences")]
     lines = list(seg.boilerplate) + opening
     out: dict = {"published_date": _date(_first(rules["published_date"], lines)), "outlet": None, "authors": None}
-    m = _first(rules["outlet"], lines + [text[:200]])
+    hit = next(((k, m.group(1)) for k, p in enumerate(rules["outlet"]) for t in lines + [text[:200]] for m in re.finditer(p, t, re.M)
+                if not re.search(rules["outlet_noise"], m.group(1))), None)
+    out["outlet"] = hit[1] if hit else None
+    # a credit closing a paragraph may stand anywhere in the text
+    m = _first(rules["authors"], lines) or _first(rules["authors_anywhere"], lines + [text])
+    # what marks a news item: an outlet or a credit, but not an issuing bureau or an office's credit
+    # (the last outlet and author patterns), which sign statistical releases
+    out["news_marks"] = bool(hit and hit[0] < len(rules["outlet"]) - 1) or bool(m and m.re.pattern != rules["authors_anywhere"][-1])
     if m:
-        out["outlet"] = m.group(1)
-    m = _first(rules["authors"], lines)
-    if m:
-        names = [n for n in re.split(r"[\s、]+", m.group(1).strip()) if n]
+        names = [n for n in re.split(r"[\s、]+", m.group(1).strip()) if n and not re.search(rules["author_outlet"], n)]
         names = [re.sub(rules["author_noise"], "", n) for n in names]  # 实习生胡某 -> 胡某
         out["authors"] = " ".join(n for n in names if len(n) >= 2 and not re.search(rules["author_noise"], n)) or None
     return out
@@ -145,7 +152,10 @@ def infer_title(seg: Segmented) -> str | None:
         standalone = [s for s in seg.sentences if s.block == "title"][:1]
     for s in standalone:
         if not any(re.search(p, s.text) for p in load_yaml(RULES)["not_title"]):
-            return re.sub(r"[\s|]+$", "", s.text)
+            title = re.sub(r"[\s|]+$", "", s.text)
+            for p in load_yaml(RULES)["title_strip"]:
+                title = re.sub(p, "", title)
+            return title or None
     return None
 
 
@@ -190,8 +200,12 @@ def infer_metadata(seg: Segmented, text: str, sidecar: dict | None = None) -> di
     """All descriptive columns, sidecar values winning; `curated_fields` lists the curated ones."""
     sidecar = sidecar or {}
     place = infer_place(seg, text)
+    if place.province is None and sidecar.get("source_publisher"):
+        # a text that names no area (a bare statistics table): the public body that published it
+        # names it (`某某市统计局`); an outlet's name does not (resolve() skips outlets)
+        place = resolve(str(sidecar["source_publisher"]))
     byline = infer_byline(seg, text)
-    report_type = sidecar.get("report_type") or infer_report_type(seg, text, has_byline=bool(byline["authors"] or byline["outlet"]))
+    report_type = sidecar.get("report_type") or infer_report_type(seg, text, has_byline=byline.pop("news_marks"))
     date = sidecar.get("published_date") or byline["published_date"]
     published = (date.year, date.month) if date else url_date(sidecar.get("source_url"))
     review_year, plan_year = infer_years(seg, published, report_type)

@@ -32,7 +32,7 @@ def extract(raw: RawReport, decoded: Decoded, seg: Segmented) -> Extracted:
     report_id = raw.report_id
     pairs = [(s.sentence_id, s) for s in seg.sentences]
     meta = infer_metadata(seg, decoded.text, raw.sidecar)
-    ctx = ReportContext(report_id, meta["district"], meta["review_year"], meta["plan_year"])
+    ctx = ReportContext(report_id, meta["district"], meta["review_year"], meta["plan_year"], meta["report_type"])
     indicators = pd.DataFrame(extract_indicators(decoded.text, pairs, ctx))
     indicators["indicator_code"] = assign_codes(indicators["metric"]) if len(indicators) else []
     indicators["admin_code"] = meta["admin_code"]

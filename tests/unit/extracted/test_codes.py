@@ -62,6 +62,32 @@ CASES = [
     ("规模以上工业企业复工", None),
     ("固定资产投资项目", None),
     ("重点工程完成投资", None),
+    # a comparison whose other side was cut off, or a verb of direction after the name
+    ("地区生产总值增速高出", "gdp"),
+    ("规上工业增加值增速快于", "va_industry_above_scale"),
+    ("PM2.5年均浓度降", "pm25"),
+    # a plan cue or a milestone verb between the name and the number
+    ("地区生产总值增长目标调整", "gdp"),
+    ("GDP增速目标拟定", "gdp"),
+    ("一般公共预算收入确保", "budget_revenue"),
+    ("地区生产总值跨上", "gdp"),
+    ("地区生产总值连跨", None),  # counts the steps crossed (连跨6个千亿台阶)
+    ("到2030年地区生产总值冲刺", "gdp"),
+    ("全年实际使用外资首次", "fdi_used"),
+    ("第三产业增加值净增额", "va_tertiary"),
+    # a lead-in the metric still holds: a plan cue, an enumeration, a meeting in a headline
+    ("今年全区要实现地区生产总值", "gdp"),
+    ("某县将经济增长目标设", "gdp"),
+    ("二是全年实际使用外资", "fdi_used"),
+    ("某县召开经济工作会议今年GDP目标", "gdp"),
+    ("省会太原市的GDP增速目标", "gdp"),
+    ("全市的社会消费品零售总额", "retail_sales"),
+    # a bracketed gloss names the metric when the words before it do not
+    ("占常住人口比重(常住人口城镇化率)", "urbanization_rate"),
+    ("占总人口比重(户籍人口城镇化率)", None),
+    ("重点工程将完成投资", None),
+    ("规模以上工业企业将复工", None),
+    ("增速比上年加快", None),
     # local or uncatalogued metrics
     ("新建公办幼儿园", None),
     ("老旧小区改造", None),

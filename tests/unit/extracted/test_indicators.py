@@ -183,3 +183,30 @@ def test_span_holds_the_number_and_unit():
 
 def test_clauses_with_unrecoverable_characters_are_skipped():
     assert rows_of("一年来,地区生产总\ufffd值完成620.5亿元。") == []
+
+
+YEAR_CASES = [
+    # a sentence opening with a year sets it for the rest of its paragraph (not the next paragraph)
+    ("报告指出,2021年,全市经济恢复常态。全年开工768个亿元以上项目,进出口总额增长20.2%。\n\n全市新增就业22万人。",
+     [2021, 2021, 2022]),
+    # a paragraph about a five-year period: its figures have no year, nor has a several-year total
+    ("过去五年,全市取得一系列成果。8.85万贫困人口全部脱贫,城镇新增就业118.77万人。", [None, None]),
+    ("两年累计新增就业40万人以上。", [None]),
+    # a year in the sentence itself wins over the paragraph's
+    ("2021年,全市经济恢复。2020年全市新增就业20万人。", [2020]),
+]
+
+
+@pytest.mark.parametrize("text,years", YEAR_CASES)
+def test_year_from_the_paragraph_opening(text, years):
+    ctx = ReportContext("r", "某市", review_year=2022, plan_year=2023)
+    assert [r["year"] for r in rows_of(text, ctx)] == years
+
+
+def test_news_plans_the_year_it_reports_on():
+    ctx = ReportContext("r", "某省", review_year=2022, plan_year=None, report_type="news")
+    assert [(r["kind"], r["year"]) for r in rows_of("集中开工的重大项目总投资3760亿元,年度计划投资1262.5亿元。", ctx)] == [
+        ("actual", 2022), ("target", 2022)]
+    # a work report without a plan year still plans the year after its review
+    gwr = ReportContext("r", "某市", review_year=2022, plan_year=None, report_type="government_work_report")
+    assert [r["year"] for r in rows_of("年度计划投资143亿元。", gwr)] == [2023]

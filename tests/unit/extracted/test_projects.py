@@ -55,7 +55,45 @@ NAMES = [
     ("主要有东湖纺织服装集聚区、西岭物流园", ["东湖纺织服装集聚区", "西岭物流园"]),
 ]
 
+LISTS = [
+    # an explicit list closed by 等: each item as written, whatever its last word
+    ("包括沪昆高速金华至衢州段、杭绍台高速绍兴至台州段等2个高速公路项目", ["沪昆高速金华至衢州段", "杭绍台高速绍兴至台州段"]),
+    ("主要包括清江大桥、白马湖水库工程等", ["清江大桥", "白马湖水库工程"]),
+    ("主要有宜宾医学院(二期)、南溪滨江公园项目、翠屏大饭店升级改造项目等", ["宜宾医学院(二期)", "南溪滨江公园项目", "翠屏大饭店升级改造项目"]),
+    # 和 splits two items that each end in a head noun, not one name joined by 及
+    ("包括安庆港区长风码头和巢湖三期工程等水运项目", ["安庆港区长风码头", "巢湖三期工程"]),
+    ("包括镇海炼化乙烯一体化及配套改造项目、宁波北仑港区码头等", ["镇海炼化乙烯一体化及配套改造项目", "宁波北仑港区码头"]),
+    # a list without a list cue falls back to the head-noun names; the 等 of 高等 opens no list
+    ("推动湖州师范高等专科学校建设", ["湖州师范高等专科学校"]),
+]
+
+EDGES = [
+    # a capacity inside a name does not cut it
+    ("开工建设华能岳阳2×66万千瓦燃煤发电工程", ["华能岳阳2×66万千瓦燃煤发电工程"]),
+    ("推动金沙30万吨再生铝项目、红河15万平方米标准厂房项目建设", ["金沙30万吨再生铝项目", "红河15万平方米标准厂房项目"]),
+    # a section between two places
+    ("加快赣江南昌至湖口一级航道建设", ["赣江南昌至湖口一级航道"]),
+    # 建设项目, 工程, S1线, (二期) stay with the name
+    ("九江市濂溪区电子产业园建设项目开工", ["九江市濂溪区电子产业园建设项目"]),
+    ("总投资80亿元的温州机场S2线宣布开建", ["温州机场S2线"]),
+    # a name opening with a place name may hold more verbs than the limit
+    ("开工活动在赣州市章贡区地质灾害治理搬迁避让安置点项目现场举行", ["赣州市章贡区地质灾害治理搬迁避让安置点项目"]),
+    # a list word or a copula glued to an unknown name is cut off
+    ("特别是美岭科技新城前期工作扎实", ["美岭科技新城"]),
+    ("与中铁集团签订滨海中心港区建设合同", ["滨海中心港区"]),
+]
+
 REJECTED = [
+    # roads named as places, not projects
+    "项目一期位于金湖大道以西、金湖西环路以东",
+    # a kind of project before 项目: 产业项目, 招商引资项目
+    "宜春市产业项目建设迎来收获期",
+    "推动招商引资和产业项目建设",
+    "抓好特色产业项目开发",
+    # numbered programmes and slogans with a strategic position
+    "补短板“982”工程项目完成投资2395亿元",
+    "实施百千万工程",
+    "锚定“智造创新城”战略定位",
     # kinds without a specific name
     "新建3所以上公办幼儿园,推进商业综合体建设",
     "实施优质学校硬件提升工程",
@@ -75,7 +113,7 @@ REJECTED = [
 ]
 
 
-@pytest.mark.parametrize("clause,expected", ENUMERATIONS + SUFFIXES + NAMES)
+@pytest.mark.parametrize("clause,expected", ENUMERATIONS + SUFFIXES + NAMES + LISTS + EDGES)
 def test_names(clause, expected):
     assert names(clause) == expected
 
@@ -101,6 +139,13 @@ STATUS = [
     ("今年,推进春光锻造扩产项目当年建成投产。", "under_construction"),
     ("今年,推动新城吾悦广场开业投运。", "under_construction"),
     ("今年,加快小井峪消防站建设。", "under_construction"),
+    # a stage reached later is no cue; another name's words are no cue; 开竣工 is an opening
+    ("在分会场集中开工的项目包括漳州至龙岩段等高速公路项目,项目建成后将缩短时空距离。", "started"),
+    ("一年来,总投资5亿元的龙岩高新电子产业园建设项目、总投资3亿元的武夷山游客服务中心项目等均在集中开工项目之列。", "started"),
+    ("日前,全市重大项目集中开竣工暨三明200万吨钢铁技改项目开工仪式举行。", "started"),
+    ("一年来,漳浦30万吨饲料项目顺利建成投产。", "operating"),
+    ("一年来,美岭科技新城前期工作扎实。", "planned"),
+    ("一年来,闽清根雕生产基地等7个项目正式动建。", "started"),
 ]
 
 
@@ -125,6 +170,7 @@ def test_investment_only_when_tied_to_one_project():
 
 def test_one_project_with_or_without_trailing_xiangmu_and_bracket_width():
     assert project_key("晶科能源项目") == project_key("晶科能源")
+    assert project_key("万柏林三中新校区建设项目") == project_key("万柏林三中新校区")
     assert project_key("京东（山西）数字经济产业园") == project_key("京东(山西)数字经济产业园")
     assert project_id("某区", "晶科能源项目") == project_id("某区", "晶科能源")
     assert project_id("甲区", "新建路小学") != project_id("乙区", "新建路小学")
