@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..chars import HAN, MARK, fold_width, is_han
 from ..rules import DATA
+from .recover import recover_sites
 from .script import traditional_only_chars
 
 
@@ -480,6 +481,15 @@ def remove_doubled_commas(text: str, log: RepairLog) -> str:
     return new
 
 
+def recover_by_context(text: str, log: RepairLog) -> str:
+    """Sites the checksum leaves open (several candidates, or Big5 bytes): settled by context."""
+    if "?" not in text:
+        return text
+    text, restored = recover_sites(text, log.notes)
+    log.mojibake += restored
+    return text
+
+
 def repair(text: str) -> tuple[str, RepairLog]:
     """All repairs in order. Returns the repaired source-script text and what was done."""
     log = RepairLog()
@@ -489,6 +499,7 @@ def repair(text: str) -> tuple[str, RepairLog]:
     text = remove_pinyin_annotations(text, log)
     restored = log.mojibake
     text = restore_checksum_sites(text, log)
+    text = recover_by_context(text, log)
     if log.mojibake > restored:  # a restored character may carry its own annotation: `綜(zōng)`
         text = remove_pinyin_annotations(text, log)
     text = resync_broken_sites(text, log)

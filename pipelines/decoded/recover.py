@@ -1,0 +1,186 @@
+"""Recovering characters whose bytes were partly destroyed, from what survives and the context.
+
+Where a byte-level annotator put `(pinyin)` between the two bytes of a character, the decoder
+swallowed the lead byte with the `(` into a `?`. What survives constrains the character: the
+inserted reading is that of the character straddling the previous character's trail byte and
+the lost lead byte; the trail byte may show as an ASCII-range letter straight after the
+fragment (`?lú)Q`: Big5 A4 51 is 十), or the character's own annotation may follow (`?bāng)?dòng)`).
+The candidates that fit these constraints, in GBK or Big5, are ranked by a word model of the
+context: jieba's own dictionary (word frequencies, a unigram model over a segmentation of a few
+characters either side), read in Simplified. A candidate is taken only when it clearly wins;
+otherwise the site stays for the later rules, which mark it U+FFFD.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..chars import is_han
+from .script import traditional_only_chars
+
+#: codecs a damaged web copy went through (the superset codecs, as the decoder uses them)
+CODECS = ("gb18030", "big5hkscs")
+#: characters of context either side that the word model reads
+CONTEXT = 4
+#: the winner's log-probability must exceed the runner-up's by this much (a factor of ~50)
+MARGIN = 4.0
+#: longest dictionary word the model keeps (longer words add memory, not decisions)
+_LONGEST = 4
+
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_SYL = rf"[a-zü{TONED}]{{1,7}}"
+#: `?reading)` then the character's trail byte as an ASCII-range sign, or its own `?reading)`
+SITE = re.compile(rf"\?({_SYL})[)）](?:([\x40-\x7e])(?![A-Za-z])|\?({_SYL})[)）])")
+
+
+# --- the word model ---
+
+
+def _dictionary_path() -> Path:
+    from importlib.util import find_spec
+
+    return Path(find_spec("jieba").origin).parent / "dict.txt"  # found without importing jieba
+
+
+@lru_cache(maxsize=1)
+def word_model() -> tuple[dict[str, float], float]:
+    """Log-probabilities of jieba's dictionary words of up to `_LONGEST` characters, and the
+    log-probability given to a character the dictionary lacks (jieba's own convention)."""
+    fields = _dictionary_path().read_text(encoding="utf-8").split()  # word, count, tag per line
+    words, counts = fields[0::3], list(map(int, fields[1::3]))
+    log_total = math.log(sum(counts))
+    return {w: math.log(n) - log_total for w, n in zip(words, counts) if n > 0 and len(w) <= _LONGEST}, -log_total
+
+
+def score(text: str) -> float:
+    """Log-probability of the best segmentation of `text` into dictionary words."""
+    logp, unknown = word_model()
+    n = len(text)
+    best = [0.0] + [-math.inf] * n
+    for end in range(1, n + 1):
+        for size in range(1, min(_LONGEST, end) + 1):
+            word = text[end - size : end]
+            p = logp.get(word)
+            if p is None:
+                if size > 1:
+                    continue
+                p = unknown
+            cand = best[end - size] + p
+            if cand > best[end]:
+                best[end] = cand
+    return best[n]
+
+
+@lru_cache(maxsize=1)
+def _simplify():
+    from .script import _converter
+
+    return _converter().convert
+
+
+def choose(left: str, candidates: set[str], right: str) -> str | None:
+    """The candidate that the context makes clearly most likely, or None."""
+    if not candidates:
+        return None
+    left, right = left[-CONTEXT:], right[:CONTEXT]
+    convert = _simplify()
+    scored = sorted(((score(convert(left + c + right)), c) for c in sorted(candidates)), reverse=True)
+    if len(scored) == 1:
+        return scored[0][1]
+    (best, winner), (second, _) = scored[0], scored[1]
+    return winner if best - second >= MARGIN else None
+
+
+# --- the byte constraints ---
+
+
+def _encode(ch: str, codec: str) -> bytes | None:
+    try:
+        b = ch.encode(codec)
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) == 2 else None
+
+
+@lru_cache(maxsize=131072)
+def _pair(codec: str, lead: int, trail: int) -> str | None:
+    try:
+        ch = bytes([lead, trail]).decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return ch if len(ch) == 1 and is_han(ch) and not 0xE000 <= ord(ch) <= 0xF8FF else None
+
+
+@lru_cache(maxsize=8192)
+def readings(ch: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin
+
+    found = pinyin(ch, heteronym=True, style=Style.TONE, errors="ignore")
+    return frozenset(found[0] if found and found[0] else [])
+
+
+_BYTES = range(0x40, 0xFF)
+
+
+def lost_leads(prev: str, straddle: str, codec: str) -> list[int]:
+    """Lead bytes L such that (trail byte of `prev`, L) is a character read `straddle`:
+    Traditional-only characters first (the annotator's lists hold those), any Han if none is."""
+    prev_bytes = _encode(prev, codec)
+    if not prev_bytes:
+        return []
+    found = [(lead, ch) for lead in range(0x81, 0xFF) if (ch := _pair(codec, prev_bytes[1], lead)) and straddle in readings(ch)]
+    trad = traditional_only_chars()
+    preferred = [lead for lead, ch in found if ch in trad]
+    return preferred or [lead for lead, _ in found]
+
+
+def candidates(prev: str, straddle: str, trail: str | None, own: str | None) -> set[str]:
+    """Characters fitting the surviving bytes and readings, in any of the legacy codecs."""
+    out: set[str] = set()
+    for codec in CODECS:
+        for lead in lost_leads(prev, straddle, codec):
+            if trail is not None:
+                ch = _pair(codec, lead, ord(trail))
+                if ch:
+                    out.add(ch)
+            elif own is not None:
+                out.update(ch for t in _BYTES if (ch := _pair(codec, lead, t)) and own in readings(ch))
+    return out
+
+
+def recover_sites(text: str, notes: list[str]) -> tuple[str, int]:
+    """Each `?reading)` site with its trail byte or own reading, replaced by the character the
+    constraints and the context settle. Returns the text and the count of restored characters."""
+    restored = 0
+    out: list[str] = []
+    pos = 0
+    for m in SITE.finditer(text):
+        start = m.start()
+        if start == 0 or not is_han(text[start - 1]):
+            continue
+        straddle, trail, own = m.group(1), m.group(2), m.group(3)
+        found = candidates(text[start - 1], straddle, trail, own)
+        left = text[max(0, start - 2 * CONTEXT) : start]
+        right = _context_after(text, m.end())
+        ch = choose(left, found, right)
+        if ch is None:
+            continue
+        out.append(text[pos:start])
+        out.append(ch)
+        pos = m.end()
+        restored += 1
+        notes.append(f"recovered {ch!r} after {text[start - 1]!r} from {m.group(0)!r} ({len(found)} candidates)")
+    out.append(text[pos:])
+    return "".join(out), restored
+
+
+#: an annotation left in the context: read past it, as the annotator's copy had none
+_ANNOTATION = re.compile(rf"[(（]{_SYL}[)）]")
+
+
+def _context_after(text: str, end: int) -> str:
+    return _ANNOTATION.sub("", text[end : end + 6 * CONTEXT])[: CONTEXT]
+
