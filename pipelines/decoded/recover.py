@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..chars import is_han
+from ..chars import HAN, MARK, is_han
 from .script import traditional_only_chars
 
 #: codecs a damaged web copy went through (the superset codecs, as the decoder uses them)
@@ -75,23 +75,36 @@ def score(text: str) -> float:
 
 
 @lru_cache(maxsize=1)
+def _traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t").convert
+
+
+@lru_cache(maxsize=1)
 def _simplify():
     from .script import _converter
 
     return _converter().convert
 
 
-def choose(left: str, candidates: set[str], right: str) -> str | None:
-    """The candidate that the context makes clearly most likely, or None."""
+@lru_cache(maxsize=65536)
+def _simplified_char(ch: str) -> str:
+    return _simplify()(ch)
+
+
+def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) -> str | None:
+    """The candidate that the context makes clearly most likely, or None. The context is read in
+    Simplified (the dictionary's script), each candidate converted on its own."""
     if not candidates:
         return None
-    left, right = left[-CONTEXT:], right[:CONTEXT]
     convert = _simplify()
-    scored = sorted(((score(convert(left + c + right)), c) for c in sorted(candidates)), reverse=True)
+    left, right = convert(left[-CONTEXT:]), convert(right[:CONTEXT])
+    scored = sorted(((score(left + _simplified_char(c) + right), c) for c in sorted(candidates)), reverse=True)
     if len(scored) == 1:
         return scored[0][1]
     (best, winner), (second, _) = scored[0], scored[1]
-    return winner if best - second >= MARGIN else None
+    return winner if best - second >= margin else None
 
 
 # --- the byte constraints ---
@@ -137,18 +150,55 @@ def lost_leads(prev: str, straddle: str, codec: str) -> list[int]:
     return preferred or [lead for lead, _ in found]
 
 
-def candidates(prev: str, straddle: str, trail: str | None, own: str | None) -> set[str]:
-    """Characters fitting the surviving bytes and readings, in any of the legacy codecs."""
+def candidates(prev: str, straddle: str, trail: int | None, own: str | None, codecs=CODECS) -> set[str]:
+    """Characters fitting the surviving bytes and readings in any of `codecs`: the lead byte from
+    the straddling character's reading, the trail byte when it survived, else the own reading."""
     out: set[str] = set()
-    for codec in CODECS:
+    for codec in codecs:
         for lead in lost_leads(prev, straddle, codec):
             if trail is not None:
-                ch = _pair(codec, lead, ord(trail))
+                ch = _pair(codec, lead, trail)
                 if ch:
                     out.add(ch)
             elif own is not None:
                 out.update(ch for t in _BYTES if (ch := _pair(codec, lead, t)) and own in readings(ch))
     return out
+
+
+def restore(prev: str, straddle: str, trail: int | None, own: str | None, left: str, right: str, codecs=CODECS) -> str | None:
+    """The broken character, when its constraints and the context settle it."""
+    return choose(left, candidates(prev, straddle, trail, own, codecs), right)
+
+
+def with_lead(lead: int, codec: str) -> set[str]:
+    """Every Han character whose lead byte in `codec` is `lead` (its trail byte was lost)."""
+    return {ch for t in _BYTES if (ch := _pair(codec, lead, t))}
+
+
+def own_candidates(lead: int, own: str, codec: str) -> set[str]:
+    """Characters with lead byte `lead` read `own` (the trail byte was lost, the reading kept)."""
+    return {ch for ch in with_lead(lead, codec) if own in readings(ch)}
+
+
+#: `\x00` + the lead byte in hex: a character whose trail byte was lost where a full-width
+#: annotation stood inside it (written so by the re-read); `\x00` alone: nothing survived
+LOST_TRAIL = re.compile(r"\x00([0-9A-F]{2})?")
+
+
+def fill_lost_trails(text: str, codec: str) -> str:
+    """Each lost trail byte: the character the context settles among those with its lead byte,
+    else U+FFFD."""
+    if "\x00" not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        if m.group(1) is None:
+            return MARK
+        found = with_lead(int(m.group(1), 16), codec)
+        left, right = text[max(0, m.start() - 2 * CONTEXT) : m.start()], _context_after(text, m.end())
+        return choose(left.replace("\x00", ""), found, right.replace("\x00", "")) or MARK
+
+    return LOST_TRAIL.sub(repl, text)
 
 
 def recover_sites(text: str, notes: list[str]) -> tuple[str, int]:
@@ -162,7 +212,7 @@ def recover_sites(text: str, notes: list[str]) -> tuple[str, int]:
         if start == 0 or not is_han(text[start - 1]):
             continue
         straddle, trail, own = m.group(1), m.group(2), m.group(3)
-        found = candidates(text[start - 1], straddle, trail, own)
+        found = candidates(text[start - 1], straddle, ord(trail) if trail else None, own)
         left = text[max(0, start - 2 * CONTEXT) : start]
         right = _context_after(text, m.end())
         ch = choose(left, found, right)
@@ -184,3 +234,77 @@ _ANNOTATION = re.compile(rf"[(（]{_SYL}[)）]")
 def _context_after(text: str, end: int) -> str:
     return _ANNOTATION.sub("", text[end : end + 6 * CONTEXT])[: CONTEXT]
 
+
+
+# --- a lost character with nothing of its bytes left: the words of the dictionary decide ---
+
+#: characters standing in for a lost character without any surviving byte: the clear winner
+#: must be far ahead (a factor of ~400), as every Han character is a candidate
+FREE_MARGIN = 6.0
+#: a lone U+FFFD between two Han characters (a run of marks is a stretch read out of step)
+LONE_MARK = re.compile(rf"(?<=[{HAN}]){MARK}(?=[{HAN}])")
+
+
+@lru_cache(maxsize=1)
+def _word_lines() -> tuple[dict[str, str], dict[str, str]]:
+    """The dictionary's Han words of two to four characters, one a line, grouped by their first
+    and by their second character (so a lookup scans a few hundred words, not all)."""
+    logp, _ = word_model()
+    by_first: dict[str, list[str]] = {}
+    by_second: dict[str, list[str]] = {}
+    for w in logp:
+        if 2 <= len(w) <= _LONGEST and all(is_han(c) for c in w):
+            by_first.setdefault(w[0], []).append(w)
+            by_second.setdefault(w[1], []).append(w)
+    return ({c: "\n".join(ws) for c, ws in by_first.items()}, {c: "\n".join(ws) for c, ws in by_second.items()})
+
+
+def word_fillers(left: str, right: str) -> set[str]:
+    """Characters that make a dictionary word with the characters around the gap (Simplified)."""
+    by_first, by_second = _word_lines()
+    out: set[str] = set()
+    for n_left in range(0, min(3, len(left)) + 1):
+        for n_right in range(0, min(3 - n_left, len(right)) + 1):
+            if n_left + n_right == 0:
+                continue
+            before = left[len(left) - n_left :]
+            words = by_first.get(before[0], "") if before else by_second.get(right[0], "")
+            pattern = "^" + re.escape(before) + f"([{HAN}])" + re.escape(right[:n_right]) + "$"
+            out.update(re.findall(pattern, words, flags=re.M))
+    return out
+
+
+def fill_lone_marks(text: str, notes: list[str]) -> tuple[str, int]:
+    """Each lone U+FFFD between Han characters: the character that the dictionary's words and
+    frequencies make far more likely than any other, else the mark stays."""
+    if MARK not in text:
+        return text, 0
+    convert = _simplify()
+    filled = 0
+    text_is_traditional = any(c in traditional_only_chars() for c in text[:2000])
+
+    def repl(m: re.Match) -> str:
+        nonlocal filled
+        left = convert(_han_tail(text[max(0, m.start() - CONTEXT) : m.start()]))
+        right = convert(_han_head(text[m.end() : m.end() + CONTEXT]))
+        found = word_fillers(left, right)
+        # the mark itself competes (a character the dictionary lacks): a filler must beat it too
+        ch = choose(left, found | {MARK}, right, FREE_MARGIN) if found else None
+        if ch is None or ch == MARK:
+            return m.group(0)
+        if text_is_traditional:
+            ch = _traditional()(ch)
+        filled += 1
+        notes.append(f"filled a lost character between {left!r} and {right!r} with {ch!r} ({len(found)} candidates)")
+        return ch
+
+    return LONE_MARK.sub(repl, text), filled
+
+
+def _han_tail(s: str) -> str:
+    m = re.search(rf"[{HAN}]*$", s)
+    return m.group(0)
+
+
+def _han_head(s: str) -> str:
+    return re.match(rf"[{HAN}]*", s).group(0)

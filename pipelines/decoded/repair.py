@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from ..chars import HAN, MARK, fold_width, is_han
 from ..rules import DATA
+from . import recover
 from .recover import recover_sites
 from .script import traditional_only_chars
 
@@ -259,6 +260,21 @@ def _common_share(text: str) -> float:
     return sum(map(_common, chars)) / max(1, len(chars))
 
 
+def own_site_char(lead: int, own: str, codec: str) -> str:
+    """A placeholder of a common character for comparing the two readings of a stretch."""
+    found = recover.own_candidates(lead, own, codec)
+    return min(found) if found else MARK
+
+
+def recover_own(parts: list[bytes], data: bytes, m: re.Match, codec: str) -> str:
+    """The character whose lead byte ended the previous part and whose own annotation is `m`."""
+    lead = data[m.start() - 1]
+    left = _strict_decode(parts[-1], codec) or ""
+    right = data[m.end() : m.end() + 16].decode(codec, errors="ignore")
+    own = m.group(1).decode(codec, errors="replace")
+    return recover.choose(left, recover.own_candidates(lead, own, codec), right) or MARK
+
+
 def _resync_line(line: str, codec: str) -> str | None:
     """The line re-read from its bytes with the inserted annotations taken out. A full-width
     annotation inside a character is removed byte-exactly. At a `?` site the broken character is
@@ -277,33 +293,47 @@ def _resync_line(line: str, codec: str) -> str | None:
         if not is_syllable(m.group(2).decode(codec, errors="replace")):
             return m.group(0)
         if m.group(3):  # trail byte lost: the lead byte before the annotation goes with it
-            return _LOST
+            return _LOST + (b"%02X" % m.group(1)[0] if m.group(1) else b"")  # the lead, for recover
         return m.group(1) or b""
 
     data = full.sub(drop_full, data)
     sites = [m for m in half.finditer(data) if _is_fragment(m.group(1).decode(codec, errors="replace"))]
     parts, seps, pos = [], [], 0
+    own_site = None  # a site that is the annotation of the character whose lead byte precedes it
     for k, m in enumerate(sites):
-        parts.append(data[pos : m.start()])
+        parts.append(data[pos : m.start() - (k == own_site)])
         seps.append(MARK)
         pos = m.end()
+        if k == own_site:  # the decoder, out of step, swallowed the trail byte and `(`: in step after
+            seps[-1] = recover_own(parts, data, m, codec)
+            continue
         end = sites[k + 1].start() if k + 1 < len(sites) else len(data)
         if m.group(2) is None and pos < end and data[pos] >= 0x40 and data[pos] != 0x5C:
             as_trail = _strict_decode(data[pos + 1 : end], codec, lost_trails=False)
+            if as_trail is None and k + 1 < len(sites) and sites[k + 1].group(2) is None and data[end - 1] >= 0x81:
+                # read in step, the stretch ends in a lead byte whose own annotation follows
+                body = _strict_decode(data[pos + 1 : end - 1], codec, lost_trails=False)
+                own = sites[k + 1].group(1).decode(codec, errors="replace")
+                if body is not None and recover.own_candidates(data[end - 1], own, codec):
+                    as_trail, own_site = body + own_site_char(data[end - 1], own, codec), k + 1
             as_next = _strict_decode(data[pos:end], codec)
             if as_trail is not None and (as_next is None or _common_share(as_trail[:16]) > _common_share(as_next[:16])):
-                if codec == "gb18030":  # the trail byte is known: the checksum may pin the lead
-                    before = _strict_decode(parts[-1], codec)
-                    syllable = m.group(1).decode(codec, errors="replace")
-                    ch = restore_by_checksum(before[-1], syllable, chr(data[pos]), None) if before else None
+                # the trail byte is known: the straddling reading may pin the lead, the context choose
+                before = _strict_decode(parts[-1], codec)
+                syllable = m.group(1).decode(codec, errors="replace")
+                if before and is_han(before[-1]):
+                    ch = recover.restore(before[-1], syllable, data[pos], None, before, as_trail, (codec,))
                     if ch is not None:
                         seps[-1] = ch
                 pos += 1
+            elif own_site == k + 1:
+                own_site = None
     parts.append(data[pos:])
     decoded = [_strict_decode(part, codec) for part in parts]
     if any(part is None for part in decoded):
         return None
     text = decoded[0] + "".join(sep + part for sep, part in zip(seps, decoded[1:]))
+    text = recover.fill_lost_trails(text, codec)
     return _CHARREF.sub(lambda m: chr(int(m.group(1))), text) if "&#" in text and "&#" not in line else text
 
 
@@ -504,6 +534,8 @@ def repair(text: str) -> tuple[str, RepairLog]:
         text = remove_pinyin_annotations(text, log)
     text = resync_broken_sites(text, log)
     text = mark_corruption(text)
+    text, filled = recover.fill_lone_marks(text, log.notes)
+    log.mojibake += filled
     text = remove_doubled_commas(text, log)
     text = fold_width(text)
     return text, log
