@@ -32,8 +32,10 @@ _LONGEST = 4
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SYL = rf"[a-zü{TONED}]{{1,7}}"
-#: `?reading)` then the character's trail byte as an ASCII-range sign, or its own `?reading)`
-SITE = re.compile(rf"\?({_SYL})[)）](?:([\x40-\x7e])(?![A-Za-z])|\?({_SYL})[)）])")
+#: `?reading)` then the character's trail byte as an ASCII-range sign, or its own `?reading)`,
+#: or a `?` where its trail byte (0x80 or above) met a byte that cannot follow it: a space or
+#: line end, else a printable ASCII byte swallowed with it (that one is lost: U+FFFD)
+SITE = re.compile(rf"\?({_SYL})[)）](?:([\x40-\x7e])(?![A-Za-z])|\?({_SYL})[)）]|\?(\s|$)?)")
 
 
 # --- the word model ---
@@ -124,7 +126,9 @@ def _pair(codec: str, lead: int, trail: int) -> str | None:
         ch = bytes([lead, trail]).decode(codec)
     except UnicodeDecodeError:
         return None
-    return ch if len(ch) == 1 and is_han(ch) and not 0xE000 <= ord(ch) <= 0xF8FF else None
+    if len(ch) != 1 or 0xE000 <= ord(ch) <= 0xF8FF or ch.isspace() or not ch.isprintable():
+        return None
+    return ch  # Han, or a full-width mark (“ ” 、 。 are double-byte too)
 
 
 @lru_cache(maxsize=8192)
@@ -152,7 +156,8 @@ def lost_leads(prev: str, straddle: str, codec: str) -> list[int]:
 
 def candidates(prev: str, straddle: str, trail: int | None, own: str | None, codecs=CODECS) -> set[str]:
     """Characters fitting the surviving bytes and readings in any of `codecs`: the lead byte from
-    the straddling character's reading, the trail byte when it survived, else the own reading."""
+    the straddling character's reading, the trail byte when it survived, else the own reading,
+    else any trail byte from 0x80 (one below would have shown as ASCII)."""
     out: set[str] = set()
     for codec in codecs:
         for lead in lost_leads(prev, straddle, codec):
@@ -162,6 +167,8 @@ def candidates(prev: str, straddle: str, trail: int | None, own: str | None, cod
                     out.add(ch)
             elif own is not None:
                 out.update(ch for t in _BYTES if (ch := _pair(codec, lead, t)) and own in readings(ch))
+            else:
+                out.update(ch for t in range(0x80, 0xFF) if (ch := _pair(codec, lead, t)))
     return out
 
 
@@ -221,6 +228,11 @@ def recover_sites(text: str, notes: list[str]) -> tuple[str, int]:
         out.append(text[pos:start])
         out.append(ch)
         pos = m.end()
+        if trail is None and own is None:
+            if m.group(4):  # the space or line end stays; else a printable byte went with the `?`
+                pos -= len(m.group(4))
+            elif m.end() < len(text):
+                out.append(MARK)
         restored += 1
         notes.append(f"recovered {ch!r} after {text[start - 1]!r} from {m.group(0)!r} ({len(found)} candidates)")
     out.append(text[pos:])

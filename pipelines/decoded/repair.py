@@ -317,7 +317,9 @@ def _resync_line(line: str, codec: str) -> str | None:
                 if body is not None and recover.own_candidates(data[end - 1], own, codec):
                     as_trail, own_site = body + own_site_char(data[end - 1], own, codec), k + 1
             as_next = _strict_decode(data[pos:end], codec)
-            if as_trail is not None and (as_next is None or _common_share(as_trail[:16]) > _common_share(as_next[:16])):
+            # a lead byte read `own` before the next site is evidence too: it wins a tie
+            trail_share, next_share = (_common_share(as_trail[:16]), _common_share(as_next[:16])) if as_trail and as_next else (0, 0)
+            if as_trail is not None and (as_next is None or trail_share > next_share or (own_site == k + 1 and trail_share == next_share)):
                 # the trail byte is known: the straddling reading may pin the lead, the context choose
                 before = _strict_decode(parts[-1], codec)
                 syllable = m.group(1).decode(codec, errors="replace")
