@@ -221,9 +221,10 @@ def _site_patterns(codec: str) -> tuple[re.Pattern, re.Pattern]:
 _LOST = b"\x00"  # where a broken character's bytes are lost: becomes U+FFFD
 
 
-def _strict_decode(data: bytes, codec: str, lost_trails: bool = True) -> str | None:
+def _strict_decode(data: bytes, codec: str, lost_trails: bool = True, leads: bool = False) -> str | None:
     """Strict decoding, except that a lead byte whose trail was lost (read as `?`, or the end of
-    the data) is one U+FFFD; None when anything else does not decode."""
+    the data) is one U+FFFD (with `leads`: NUL and the lead byte in hex, for the recovery);
+    None when anything else does not decode."""
     out, pos = [], 0
     while True:
         try:
@@ -234,7 +235,7 @@ def _strict_decode(data: bytes, codec: str, lost_trails: bool = True) -> str | N
             out.append(data[pos:bad].decode(codec))
             if not lost_trails or data[bad] < 0x81 or (bad + 1 < len(data) and data[bad + 1] != 0x3F):
                 return None
-            out.append(MARK)
+            out.append("\x00%02X" % data[bad] if leads else MARK)
             pos = bad + 2
 
 
@@ -310,6 +311,9 @@ def _resync_line(line: str, codec: str) -> str | None:
         end = sites[k + 1].start() if k + 1 < len(sites) else len(data)
         if m.group(2) is None and pos < end and data[pos] >= 0x40 and data[pos] != 0x5C:
             as_trail = _strict_decode(data[pos + 1 : end], codec, lost_trails=False)
+            if as_trail is None:  # a lead byte whose trail was lost: read in step if the context settles it
+                filled = recover.fill_lost_trails(_strict_decode(data[pos + 1 : end], codec, leads=True) or MARK, codec)
+                as_trail = None if MARK in filled else filled
             if as_trail is None and k + 1 < len(sites) and sites[k + 1].group(2) is None and data[end - 1] >= 0x81:
                 # read in step, the stretch ends in a lead byte whose own annotation follows
                 body = _strict_decode(data[pos + 1 : end - 1], codec, lost_trails=False)
@@ -331,7 +335,7 @@ def _resync_line(line: str, codec: str) -> str | None:
             elif own_site == k + 1:
                 own_site = None
     parts.append(data[pos:])
-    decoded = [_strict_decode(part, codec) for part in parts]
+    decoded = [_strict_decode(part, codec, leads=True) for part in parts]
     if any(part is None for part in decoded):
         return None
     text = decoded[0] + "".join(sep + part for sep, part in zip(seps, decoded[1:]))
