@@ -27,6 +27,9 @@ CODECS = ("gb18030", "big5hkscs")
 CONTEXT = 4
 #: the winner's log-probability must exceed the runner-up's by this much (a factor of ~50)
 MARGIN = 4.0
+#: log-probability of a character on its own above which it is common (about the 3,500 most
+#: frequent characters of the dictionary, the size of the usual common-character lists)
+COMMON = -12.0
 #: longest dictionary word the model keeps (longer words add memory, not decisions)
 _LONGEST = 4
 
@@ -97,16 +100,32 @@ def _simplified_char(ch: str) -> str:
 
 def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) -> str | None:
     """The candidate that the context makes clearly most likely, or None. The context is read in
-    Simplified (the dictionary's script), each candidate converted on its own."""
+    Simplified (the dictionary's script), each candidate converted on its own. A Han winner must
+    also make a dictionary word with a neighbour or be a common character on its own: one
+    candidate alone proves nothing (a rare character is likelier a wrong byte pair)."""
     if not candidates:
         return None
     convert = _simplify()
     left, right = convert(left[-CONTEXT:]), convert(right[:CONTEXT])
     scored = sorted(((score(left + _simplified_char(c) + right), c) for c in sorted(candidates)), reverse=True)
-    if len(scored) == 1:
-        return scored[0][1]
-    (best, winner), (second, _) = scored[0], scored[1]
-    return winner if best - second >= margin else None
+    (best, winner) = scored[0]
+    if len(scored) > 1 and best - scored[1][0] < margin:
+        return None
+    simple = _simplified_char(winner)
+    if is_han(winner) and not in_word(left, simple, right) and word_model()[0].get(simple, -math.inf) < COMMON:
+        return None
+    return winner
+
+
+def in_word(left: str, ch: str, right: str) -> bool:
+    """Whether `ch` between `left` and `right` is part of a dictionary word of 2+ characters."""
+    logp, _ = word_model()
+    text, at = left + ch + right, len(left)
+    return any(
+        text[start : start + size] in logp
+        for size in range(2, _LONGEST + 1)
+        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1)
+    )
 
 
 # --- the byte constraints ---

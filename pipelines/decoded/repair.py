@@ -236,6 +236,8 @@ def _strict_decode(data: bytes, codec: str, lost_trails: bool = True, leads: boo
             if not lost_trails or data[bad] < 0x81 or (bad + 1 < len(data) and data[bad + 1] != 0x3F):
                 return None
             out.append("\x00%02X" % data[bad] if leads else MARK)
+            if leads and bad + 2 < len(data) and data[bad + 2] >= 0x21:
+                out.append(MARK)  # a printable byte went with the lost trail into the `?`: lost
             pos = bad + 2
 
 
@@ -311,15 +313,15 @@ def _resync_line(line: str, codec: str) -> str | None:
         end = sites[k + 1].start() if k + 1 < len(sites) else len(data)
         if m.group(2) is None and pos < end and data[pos] >= 0x40 and data[pos] != 0x5C:
             as_trail = _strict_decode(data[pos + 1 : end], codec, lost_trails=False)
-            if as_trail is None:  # a lead byte whose trail was lost: read in step if the context settles it
-                filled = recover.fill_lost_trails(_strict_decode(data[pos + 1 : end], codec, leads=True) or MARK, codec)
-                as_trail = None if MARK in filled else filled
             if as_trail is None and k + 1 < len(sites) and sites[k + 1].group(2) is None and data[end - 1] >= 0x81:
                 # read in step, the stretch ends in a lead byte whose own annotation follows
                 body = _strict_decode(data[pos + 1 : end - 1], codec, lost_trails=False)
                 own = sites[k + 1].group(1).decode(codec, errors="replace")
                 if body is not None and recover.own_candidates(data[end - 1], own, codec):
                     as_trail, own_site = body + own_site_char(data[end - 1], own, codec), k + 1
+            if as_trail is None:  # a lead byte whose trail was lost: read in step if the context settles it
+                filled = recover.fill_lost_trails(_strict_decode(data[pos + 1 : end], codec, leads=True) or MARK, codec)
+                as_trail = None if MARK in filled else filled
             as_next = _strict_decode(data[pos:end], codec)
             # a lead byte read `own` before the next site is evidence too: it wins a tie
             trail_share, next_share = (_common_share(as_trail[:16]), _common_share(as_next[:16])) if as_trail and as_next else (0, 0)
