@@ -339,3 +339,17 @@ def _han_tail(s: str) -> str:
 
 def _han_head(s: str) -> str:
     return re.match(rf"[{HAN}]*", s).group(0)
+
+
+_HAN_RUN = re.compile(f"[{HAN}]{{2,}}")
+
+
+def plausible(stretch: str) -> bool:
+    """Whether every run of two or more Han characters in `stretch` holds a dictionary word: a
+    stretch re-read across bytes that were dropped (private-use pairs) reads as unrelated single
+    characters (`拾扔` for `施“三河`)."""
+    logp, _ = word_model()
+    for run in _HAN_RUN.findall(_simplify()(stretch)):
+        if not any(run[i : i + n] in logp for n in range(2, _LONGEST + 1) for i in range(len(run) - n + 1)):
+            return False
+    return True

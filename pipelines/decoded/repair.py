@@ -317,11 +317,11 @@ def _resync_line(line: str, codec: str) -> str | None:
                 # read in step, the stretch ends in a lead byte whose own annotation follows
                 body = _strict_decode(data[pos + 1 : end - 1], codec, lost_trails=False)
                 own = sites[k + 1].group(1).decode(codec, errors="replace")
-                if body is not None and recover.own_candidates(data[end - 1], own, codec):
+                if body is not None and recover.own_candidates(data[end - 1], own, codec) and recover.plausible(body):
                     as_trail, own_site = body + own_site_char(data[end - 1], own, codec), k + 1
             if as_trail is None:  # a lead byte whose trail was lost: read in step if the context settles it
                 filled = recover.fill_lost_trails(_strict_decode(data[pos + 1 : end], codec, leads=True) or MARK, codec)
-                as_trail = None if MARK in filled else filled
+                as_trail = None if MARK in filled or not recover.plausible(filled) else filled
             as_next = _strict_decode(data[pos:end], codec)
             # a lead byte read `own` before the next site is evidence too: it wins a tie
             trail_share, next_share = (_common_share(as_trail[:16]), _common_share(as_next[:16])) if as_trail and as_next else (0, 0)
