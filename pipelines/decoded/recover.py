@@ -107,25 +107,26 @@ def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) 
         return None
     convert = _simplify()
     left, right = convert(left[-CONTEXT:]), convert(right[:CONTEXT])
-    scored = sorted(((score(left + _simplified_char(c) + right), c) for c in sorted(candidates)), reverse=True)
+    logp, unknown = word_model()
+    apart = score(left) + score(right)
+    in_words = word_fillers(left, right)  # the characters that make a word with a neighbour
+
+    def scored_as(c: str) -> float:
+        simple = _simplified_char(c)
+        if simple in in_words:
+            return score(left + simple + right)
+        # in no word: a word on its own, and the two sides segmented apart (same as the full
+        # segmentation, a few times cheaper over the hundreds of candidates a lost byte leaves)
+        return apart + logp.get(simple, unknown)
+
+    scored = sorted(((scored_as(c), c) for c in sorted(candidates)), reverse=True)
     (best, winner) = scored[0]
     if len(scored) > 1 and best - scored[1][0] < margin:
         return None
     simple = _simplified_char(winner)
-    if is_han(winner) and not in_word(left, simple, right) and word_model()[0].get(simple, -math.inf) < COMMON:
+    if is_han(winner) and simple not in in_words and logp.get(simple, -math.inf) < COMMON:
         return None
     return winner
-
-
-def in_word(left: str, ch: str, right: str) -> bool:
-    """Whether `ch` between `left` and `right` is part of a dictionary word of 2+ characters."""
-    logp, _ = word_model()
-    text, at = left + ch + right, len(left)
-    return any(
-        text[start : start + size] in logp
-        for size in range(2, _LONGEST + 1)
-        for start in range(max(0, at - size + 1), min(at, len(text) - size) + 1)
-    )
 
 
 # --- the byte constraints ---

@@ -125,6 +125,7 @@ def _gbk(ch: str) -> bytes | None:
     return b if len(b) == 2 else None
 
 
+@lru_cache(maxsize=65536)
 def _decode_pair(lead: int, trail: int) -> str | None:
     try:
         ch = bytes([lead, trail]).decode("gbk")
