@@ -109,11 +109,16 @@ def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) 
     left, right = convert(left[-CONTEXT:]), convert(right[:CONTEXT])
     logp, unknown = word_model()
     apart = score(left) + score(right)
-    in_words = word_fillers(left, right)  # the characters that make a word with a neighbour
+    # the sides a candidate may make a word of two to four characters with
+    sides = [(left[len(left) - a :], right[:b]) for a in range(min(3, len(left)) + 1)
+             for b in range(min(3 - a, len(right)) + 1) if a + b]
+
+    def in_word(simple: str) -> bool:
+        return any(before + simple + after in logp for before, after in sides)
 
     def scored_as(c: str) -> float:
         simple = _simplified_char(c)
-        if simple in in_words:
+        if in_word(simple):
             return score(left + simple + right)
         # in no word: a word on its own, and the two sides segmented apart (same as the full
         # segmentation, a few times cheaper over the hundreds of candidates a lost byte leaves)
@@ -124,7 +129,7 @@ def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) 
     if len(scored) > 1 and best - scored[1][0] < margin:
         return None
     simple = _simplified_char(winner)
-    if is_han(winner) and simple not in in_words and logp.get(simple, -math.inf) < COMMON:
+    if is_han(winner) and not in_word(simple) and logp.get(simple, -math.inf) < COMMON:
         return None
     return winner
 
@@ -301,7 +306,8 @@ def word_fillers(left: str, right: str) -> set[str]:
                 continue
             before = left[len(left) - n_left :]
             words = by_first.get(before[0], "") if before else by_second.get(right[0], "")
-            pattern = "^" + re.escape(before) + f"([{HAN}])" + re.escape(right[:n_right]) + "$"
+            # the groups hold Han words only: `.` is a Han character (and compiles fast)
+            pattern = "^" + re.escape(before) + "(.)" + re.escape(right[:n_right]) + "$"
             out.update(re.findall(pattern, words, flags=re.M))
     return out
 

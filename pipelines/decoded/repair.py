@@ -106,7 +106,7 @@ def remove_pinyin_annotations(text: str, log: RepairLog) -> str:
     return PINYIN_ANNOTATION.sub(repl, text)
 
 
-# --- the pinyin checksum: restore a character broken by an annotation inserted mid-character ---
+# --- readings and GBK pairs (the checksum itself, restoring a broken character, is in recover.py) ---
 
 
 @lru_cache(maxsize=4096)
@@ -132,60 +132,6 @@ def _decode_pair(lead: int, trail: int) -> str | None:
     except UnicodeDecodeError:
         return None
     return ch if len(ch) == 1 and is_han(ch) else None
-
-
-def _lost_leads(prev: str, straddle_reading: str) -> list[int]:
-    """Lead bytes L such that (trail of prev, L) is a Traditional character read `straddle_reading`."""
-    prev_bytes = _gbk(prev)
-    if not prev_bytes:
-        return []
-    trad = traditional_only_chars()
-    leads = []
-    for lead in range(0x40, 0xFF):
-        ch = _decode_pair(prev_bytes[1], lead)
-        if ch and ch in trad and straddle_reading in _readings(ch):
-            leads.append(lead)
-    return leads
-
-
-def restore_by_checksum(prev: str, straddle_reading: str, trail_char: str | None, own_reading: str | None) -> str | None:
-    """The broken character, when the inserted pinyin pins it down to exactly one candidate.
-
-    `trail_char`: an ASCII letter that followed the fragment (the character's trail byte);
-    `own_reading`: the character's own annotation when it survived as `?reading)`.
-    """
-    candidates = set()
-    for lead in _lost_leads(prev, straddle_reading):
-        if trail_char is not None:
-            ch = _decode_pair(lead, ord(trail_char))
-            if ch:
-                candidates.add(ch)
-        elif own_reading is not None:
-            for trail in range(0x40, 0xFF):
-                ch = _decode_pair(lead, trail)
-                if ch and own_reading in _readings(ch):
-                    candidates.add(ch)
-    return candidates.pop() if len(candidates) == 1 else None
-
-
-_CHECKSUM_SITE = re.compile(rf"\?({_ANY_SYL}){_CLOSE}(?:([\x40-\x7e])(?![A-Za-z])|\?({_ANY_SYL}){_CLOSE})?")
-
-
-def restore_checksum_sites(text: str, log: RepairLog) -> str:
-    def repl(m: re.Match) -> str:
-        start = m.start()
-        prev = text[start - 1] if start else ""
-        trail, own = m.group(2), m.group(3)
-        if (trail is None and own is None) or not _is_fragment(m.group(1)) or (own and not _is_fragment(own)):
-            return m.group(0)
-        ch = restore_by_checksum(prev, m.group(1), trail, own)
-        if ch is None:
-            return m.group(0)
-        log.mojibake += 1
-        log.notes.append(f"restored {ch!r} after {prev!r} from {m.group(0)!r}")
-        return ch
-
-    return _CHECKSUM_SITE.sub(repl, text)
 
 
 # --- resynchronising a line after an annotation inserted inside a character ---
@@ -285,8 +231,9 @@ def _resync_line(line: str, codec: str) -> str | None:
     lost (U+FFFD); the byte after the fragment is its trail byte when the annotation was inserted
     inside it (then the rest was read out of step), or already the next character: of the two
     readings the one giving more common characters wins, the trail reading only when it decodes
-    cleanly (in GBK the checksum may then pin the lost lead byte and restore the character).
-    None when the line cannot be re-read."""
+    cleanly or its lost bytes are settled by context (recover.py: the inserted reading pins the
+    lost lead byte, a following own reading the lost trail byte). None when the line cannot be
+    re-read."""
     # characters the codec lacks came as references (`&#N;`) that a parser resolved: same again
     data = line.encode(codec, errors="xmlcharrefreplace")
     if _LOST in data:
@@ -521,7 +468,9 @@ def remove_doubled_commas(text: str, log: RepairLog) -> str:
 
 
 def recover_by_context(text: str, log: RepairLog) -> str:
-    """Sites the checksum leaves open (several candidates, or Big5 bytes): settled by context."""
+    """The pinyin checksum: a `?reading)` site whose surviving trail byte or own reading, with
+    the lead bytes the inserted reading allows (GBK or Big5), leaves one candidate or one that
+    the context clearly prefers, is restored (pipelines/decoded/recover.py)."""
     if "?" not in text:
         return text
     text, restored = recover_sites(text, log.notes)
@@ -537,7 +486,6 @@ def repair(text: str) -> tuple[str, RepairLog]:
     text = drop_corrupt_duplicate_lines(text, log)
     text = remove_pinyin_annotations(text, log)
     restored = log.mojibake
-    text = restore_checksum_sites(text, log)
     text = recover_by_context(text, log)
     if log.mojibake > restored:  # a restored character may carry its own annotation: `綜(zōng)`
         text = remove_pinyin_annotations(text, log)
