@@ -98,23 +98,30 @@ def _simplified_char(ch: str) -> str:
     return _simplify()(ch)
 
 
+def simplified(text: str) -> str:
+    """`text` in Simplified character by character: phrase-level conversion changes little for
+    scoring a few characters, and each OpenCC call costs about a millisecond."""
+    return "".join(map(_simplified_char, text))
+
+
 def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) -> str | None:
     """The candidate that the context makes clearly most likely, or None. The context is read in
-    Simplified (the dictionary's script), each candidate converted on its own. A Han winner must
+    Simplified (the dictionary's script), character by character. A Han winner must
     also make a dictionary word with a neighbour or be a common character on its own: one
     candidate alone proves nothing (a rare character is likelier a wrong byte pair)."""
     if not candidates:
         return None
-    convert = _simplify()
-    left, right = convert(left[-CONTEXT:]), convert(right[:CONTEXT])
+    left, right = simplified(left[-CONTEXT:]), simplified(right[:CONTEXT])
     logp, unknown = word_model()
     apart = score(left) + score(right)
     # the sides a candidate may make a word of two to four characters with
     sides = [(left[len(left) - a :], right[:b]) for a in range(min(3, len(left)) + 1)
              for b in range(min(3 - a, len(right)) + 1) if a + b]
 
+    in_words = _word_chars()
+
     def in_word(simple: str) -> bool:
-        return any(before + simple + after in logp for before, after in sides)
+        return simple in in_words and any(before + simple + after in logp for before, after in sides)
 
     def scored_as(c: str) -> float:
         simple = _simplified_char(c)
@@ -132,6 +139,14 @@ def choose(left: str, candidates: set[str], right: str, margin: float = MARGIN) 
     if is_han(winner) and not in_word(simple) and logp.get(simple, -math.inf) < COMMON:
         return None
     return winner
+
+
+@lru_cache(maxsize=1)
+def _word_chars() -> frozenset[str]:
+    """Characters found in some dictionary word of two or more characters (most of the rare
+    characters a lost byte leaves as candidates are in none: no lookups for them)."""
+    logp, _ = word_model()
+    return frozenset("".join(w for w in logp if len(w) > 1))
 
 
 # --- the byte constraints ---
@@ -317,7 +332,7 @@ def fill_lone_marks(text: str, notes: list[str]) -> tuple[str, int]:
     frequencies make far more likely than any other, else the mark stays."""
     if MARK not in text:
         return text, 0
-    convert = _simplify()
+    convert = simplified
     filled = 0
     text_is_traditional = any(c in traditional_only_chars() for c in text[:2000])
 
@@ -356,7 +371,7 @@ def plausible(stretch: str) -> bool:
     stretch re-read across bytes that were dropped (private-use pairs) reads as unrelated single
     characters (`拾扔` for `施“三河`)."""
     logp, _ = word_model()
-    for run in _HAN_RUN.findall(_simplify()(stretch)):
+    for run in _HAN_RUN.findall(simplified(stretch)):
         if not any(run[i : i + n] in logp for n in range(2, _LONGEST + 1) for i in range(len(run) - n + 1)):
             return False
     return True
