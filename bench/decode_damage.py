@@ -7,7 +7,8 @@ decoded clean text (whitespace and width ignored). Also decoding speed in charac
 
 `--before DIR`: DIR holds an earlier `pipelines` package (e.g. `git archive <commit> pipelines |
 tar -x -C DIR`); the same copies are then also decoded by it, in a subprocess, and its figures are
-written under "before". Speeds are CPU time of the decoding process (best of 3 rounds), so other
+written under "before". The summaries also go under `decode_damage` in bench/results/<date>.json
+when the output is in bench/results/. Speeds are CPU time of the decoding process (best of 3 rounds), so other
 load on the machine moves them less than wall time would.
 """
 
@@ -176,6 +177,22 @@ def run(copies: int, seed: int, before: Path | None = None) -> dict:
     return result
 
 
+def merge_into_dated(result: dict, results_dir: Path) -> Path:
+    """The headline figures (summary and speed, now and before) under `decode_damage` in
+    `bench/results/<date>.json`, beside the other benchmarks' keys; per-file figures stay in
+    decode-damage.json."""
+    path = results_dir / f"{result['date']}.json"
+    dated = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"date": result["date"]}
+    entry = {"copies": result["copies"], "texts": result["texts"], "seed": result["seed"],
+             "summary": result["summary"], "speed": result["speed"], "per_file": "decode-damage.json"}
+    if "before" in result:
+        entry["before"] = {"pipelines": result["before"]["pipelines"], "summary": result["before"]["summary"],
+                           "speed": result["before"]["speed"]}
+    dated["decode_damage"] = entry
+    path.write_text(json.dumps(dated, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--copies", type=int, default=1)
@@ -186,6 +203,8 @@ if __name__ == "__main__":
     result = run(a.copies, a.seed, a.before)
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if a.out.parent == ROOT / "bench" / "results":
+        merge_into_dated(result, a.out.parent)
     for label, part in [("now", result)] + ([("before", result["before"])] if "before" in result else []):
         s, sp = part["summary"], part["speed"]
         mean = "n/a" if s["mean_cer"] is None else f"{s['mean_cer']:.4%}"

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from ..chars import HAN, MARK, fold_width, is_han
 from ..rules import DATA
+from . import recover
+from .recover import recover_sites
 from .script import traditional_only_chars
 
 
@@ -114,7 +116,7 @@ def remove_pinyin_annotations(text: str, log: RepairLog) -> str:
     return PINYIN_ANNOTATION.sub(repl, text)
 
 
-# --- the pinyin checksum: restore a character broken by an annotation inserted mid-character ---
+# --- readings and GBK pairs (the checksum itself, restoring a broken character, is in recover.py) ---
 
 
 @lru_cache(maxsize=4096)
@@ -133,66 +135,13 @@ def _gbk(ch: str) -> bytes | None:
     return b if len(b) == 2 else None
 
 
+@lru_cache(maxsize=65536)
 def _decode_pair(lead: int, trail: int) -> str | None:
     try:
         ch = bytes([lead, trail]).decode("gbk")
     except UnicodeDecodeError:
         return None
     return ch if len(ch) == 1 and is_han(ch) else None
-
-
-def _lost_leads(prev: str, straddle_reading: str) -> list[int]:
-    """Lead bytes L such that (trail of prev, L) is a Traditional character read `straddle_reading`."""
-    prev_bytes = _gbk(prev)
-    if not prev_bytes:
-        return []
-    trad = traditional_only_chars()
-    leads = []
-    for lead in range(0x40, 0xFF):
-        ch = _decode_pair(prev_bytes[1], lead)
-        if ch and ch in trad and straddle_reading in _readings(ch):
-            leads.append(lead)
-    return leads
-
-
-def restore_by_checksum(prev: str, straddle_reading: str, trail_char: str | None, own_reading: str | None) -> str | None:
-    """The broken character, when the inserted pinyin pins it down to exactly one candidate.
-
-    `trail_char`: an ASCII letter that followed the fragment (the character's trail byte);
-    `own_reading`: the character's own annotation when it survived as `?reading)`.
-    """
-    candidates = set()
-    for lead in _lost_leads(prev, straddle_reading):
-        if trail_char is not None:
-            ch = _decode_pair(lead, ord(trail_char))
-            if ch:
-                candidates.add(ch)
-        elif own_reading is not None:
-            for trail in range(0x40, 0xFF):
-                ch = _decode_pair(lead, trail)
-                if ch and own_reading in _readings(ch):
-                    candidates.add(ch)
-    return candidates.pop() if len(candidates) == 1 else None
-
-
-_CHECKSUM_SITE = re.compile(rf"\?({_ANY_SYL}){_CLOSE}(?:([\x40-\x7e])(?![A-Za-z])|\?({_ANY_SYL}){_CLOSE})?")
-
-
-def restore_checksum_sites(text: str, log: RepairLog) -> str:
-    def repl(m: re.Match) -> str:
-        start = m.start()
-        prev = text[start - 1] if start else ""
-        trail, own = m.group(2), m.group(3)
-        if (trail is None and own is None) or not _is_fragment(m.group(1)) or (own and not _is_fragment(own)):
-            return m.group(0)
-        ch = restore_by_checksum(prev, m.group(1), trail, own)
-        if ch is None:
-            return m.group(0)
-        log.mojibake += 1
-        log.notes.append(f"restored {ch!r} after {prev!r} from {m.group(0)!r}")
-        return ch
-
-    return _CHECKSUM_SITE.sub(repl, text)
 
 
 # --- resynchronising a line after an annotation inserted inside a character ---
@@ -229,9 +178,10 @@ def _site_patterns(codec: str) -> tuple[re.Pattern, re.Pattern]:
 _LOST = b"\x00"  # where a broken character's bytes are lost: becomes U+FFFD
 
 
-def _strict_decode(data: bytes, codec: str, lost_trails: bool = True) -> str | None:
+def _strict_decode(data: bytes, codec: str, lost_trails: bool = True, leads: bool = False) -> str | None:
     """Strict decoding, except that a lead byte whose trail was lost (read as `?`, or the end of
-    the data) is one U+FFFD; None when anything else does not decode."""
+    the data) is one U+FFFD (with `leads`: NUL and the lead byte in hex, for the recovery);
+    None when anything else does not decode."""
     out, pos = [], 0
     while True:
         try:
@@ -242,7 +192,9 @@ def _strict_decode(data: bytes, codec: str, lost_trails: bool = True) -> str | N
             out.append(data[pos:bad].decode(codec))
             if not lost_trails or data[bad] < 0x81 or (bad + 1 < len(data) and data[bad + 1] != 0x3F):
                 return None
-            out.append(MARK)
+            out.append("\x00%02X" % data[bad] if leads else MARK)
+            if leads and bad + 2 < len(data) and data[bad + 2] >= 0x21:
+                out.append(MARK)  # a printable byte went with the lost trail into the `?`: lost
             pos = bad + 2
 
 
@@ -268,14 +220,30 @@ def _common_share(text: str) -> float:
     return sum(map(_common, chars)) / max(1, len(chars))
 
 
+def own_site_char(lead: int, own: str, codec: str) -> str:
+    """A placeholder of a common character for comparing the two readings of a stretch."""
+    found = recover.own_candidates(lead, own, codec)
+    return min(found) if found else MARK
+
+
+def recover_own(parts: list[bytes], data: bytes, m: re.Match, codec: str) -> str:
+    """The character whose lead byte ended the previous part and whose own annotation is `m`."""
+    lead = data[m.start() - 1]
+    left = _strict_decode(parts[-1], codec) or ""
+    right = data[m.end() : m.end() + 16].decode(codec, errors="ignore")
+    own = m.group(1).decode(codec, errors="replace")
+    return recover.choose(left, recover.own_candidates(lead, own, codec), right) or MARK
+
+
 def _resync_line(line: str, codec: str) -> str | None:
     """The line re-read from its bytes with the inserted annotations taken out. A full-width
     annotation inside a character is removed byte-exactly. At a `?` site the broken character is
     lost (U+FFFD); the byte after the fragment is its trail byte when the annotation was inserted
     inside it (then the rest was read out of step), or already the next character: of the two
     readings the one giving more common characters wins, the trail reading only when it decodes
-    cleanly (in GBK the checksum may then pin the lost lead byte and restore the character).
-    None when the line cannot be re-read."""
+    cleanly or its lost bytes are settled by context (recover.py: the inserted reading pins the
+    lost lead byte, a following own reading the lost trail byte). None when the line cannot be
+    re-read."""
     # characters the codec lacks came as references (`&#N;`) that a parser resolved: same again
     data = line.encode(codec, errors="xmlcharrefreplace")
     if _LOST in data:
@@ -286,33 +254,52 @@ def _resync_line(line: str, codec: str) -> str | None:
         if not is_syllable(m.group(2).decode(codec, errors="replace")):
             return m.group(0)
         if m.group(3):  # trail byte lost: the lead byte before the annotation goes with it
-            return _LOST
+            return _LOST + (b"%02X" % m.group(1)[0] if m.group(1) else b"")  # the lead, for recover
         return m.group(1) or b""
 
     data = full.sub(drop_full, data)
     sites = [m for m in half.finditer(data) if _is_fragment(m.group(1).decode(codec, errors="replace"))]
     parts, seps, pos = [], [], 0
+    own_site = None  # a site that is the annotation of the character whose lead byte precedes it
     for k, m in enumerate(sites):
-        parts.append(data[pos : m.start()])
+        parts.append(data[pos : m.start() - (k == own_site)])
         seps.append(MARK)
         pos = m.end()
+        if k == own_site:  # the decoder, out of step, swallowed the trail byte and `(`: in step after
+            seps[-1] = recover_own(parts, data, m, codec)
+            continue
         end = sites[k + 1].start() if k + 1 < len(sites) else len(data)
         if m.group(2) is None and pos < end and data[pos] >= 0x40 and data[pos] != 0x5C:
             as_trail = _strict_decode(data[pos + 1 : end], codec, lost_trails=False)
+            if as_trail is None and k + 1 < len(sites) and sites[k + 1].group(2) is None and data[end - 1] >= 0x81:
+                # read in step, the stretch ends in a lead byte whose own annotation follows
+                body = _strict_decode(data[pos + 1 : end - 1], codec, lost_trails=False)
+                own = sites[k + 1].group(1).decode(codec, errors="replace")
+                if body is not None and recover.own_candidates(data[end - 1], own, codec) and recover.plausible(body):
+                    as_trail, own_site = body + own_site_char(data[end - 1], own, codec), k + 1
+            if as_trail is None:  # a lead byte whose trail was lost: read in step if the context settles it
+                filled = recover.fill_lost_trails(_strict_decode(data[pos + 1 : end], codec, leads=True) or MARK, codec)
+                as_trail = None if MARK in filled or not recover.plausible(filled) else filled
             as_next = _strict_decode(data[pos:end], codec)
-            if as_trail is not None and (as_next is None or _common_share(as_trail[:16]) > _common_share(as_next[:16])):
-                if codec == "gb18030":  # the trail byte is known: the checksum may pin the lead
-                    before = _strict_decode(parts[-1], codec)
-                    syllable = m.group(1).decode(codec, errors="replace")
-                    ch = restore_by_checksum(before[-1], syllable, chr(data[pos]), None) if before else None
+            # a lead byte read `own` before the next site is evidence too: it wins a tie
+            trail_share, next_share = (_common_share(as_trail[:16]), _common_share(as_next[:16])) if as_trail and as_next else (0, 0)
+            if as_trail is not None and (as_next is None or trail_share > next_share or (own_site == k + 1 and trail_share == next_share)):
+                # the trail byte is known: the straddling reading may pin the lead, the context choose
+                before = _strict_decode(parts[-1], codec)
+                syllable = m.group(1).decode(codec, errors="replace")
+                if before and is_han(before[-1]):
+                    ch = recover.restore(before[-1], syllable, data[pos], None, before, as_trail, (codec,))
                     if ch is not None:
                         seps[-1] = ch
                 pos += 1
+            elif own_site == k + 1:
+                own_site = None
     parts.append(data[pos:])
-    decoded = [_strict_decode(part, codec) for part in parts]
+    decoded = [_strict_decode(part, codec, leads=True) for part in parts]
     if any(part is None for part in decoded):
         return None
     text = decoded[0] + "".join(sep + part for sep, part in zip(seps, decoded[1:]))
+    text = recover.fill_lost_trails(text, codec)
     return _CHARREF.sub(lambda m: chr(int(m.group(1))), text) if "&#" in text and "&#" not in line else text
 
 
@@ -490,6 +477,17 @@ def remove_doubled_commas(text: str, log: RepairLog) -> str:
     return new
 
 
+def recover_by_context(text: str, log: RepairLog) -> str:
+    """The pinyin checksum: a `?reading)` site whose surviving trail byte or own reading, with
+    the lead bytes the inserted reading allows (GBK or Big5), leaves one candidate or one that
+    the context clearly prefers, is restored (pipelines/decoded/recover.py)."""
+    if "?" not in text:
+        return text
+    text, restored = recover_sites(text, log.notes)
+    log.mojibake += restored
+    return text
+
+
 def repair(text: str) -> tuple[str, RepairLog]:
     """All repairs in order. Returns the repaired source-script text and what was done."""
     log = RepairLog()
@@ -498,11 +496,13 @@ def repair(text: str) -> tuple[str, RepairLog]:
     text = drop_corrupt_duplicate_lines(text, log)
     text = remove_pinyin_annotations(text, log)
     restored = log.mojibake
-    text = restore_checksum_sites(text, log)
+    text = recover_by_context(text, log)
     if log.mojibake > restored:  # a restored character may carry its own annotation: `綜(zōng)`
         text = remove_pinyin_annotations(text, log)
     text = resync_broken_sites(text, log)
     text = mark_corruption(text)
+    text, filled = recover.fill_lone_marks(text, log.notes)
+    log.mojibake += filled
     text = remove_doubled_commas(text, log)
     text = fold_width(text)
     return text, log
