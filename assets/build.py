@@ -106,9 +106,9 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     dagster_home(settings)
     from dagster import DagsterInstance
 
-    from .sqlite_pragmas import commit_without_waiting_for_disk
+    from .instance_sqlite import tune_instance_sqlite
 
-    commit_without_waiting_for_disk()
+    tune_instance_sqlite()
 
     from .definitions import build_defs
     from .io import clear_all, drop_report_outputs
