@@ -164,6 +164,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
                     alone = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
                                                    raise_on_error=False, run_config=QUIET)
                     result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+    planned_events_per_run(False)  # the switch is the process's: off again for later runs
     for item in scan.refused:
         result.refused[item["source_file"]] = item["reason"]
     ledger.save_manifest(manifest)
