@@ -14,7 +14,7 @@ from filelock import Timeout
 
 from pipelines.raw.ledger import LAYERS, Ledger, first_stale_layer, layer_digests
 from pipelines.raw.stage import scan_reports
-from pipelines.settings import Settings, set_dagster_home
+from pipelines.settings import Settings, planned_events_per_run, set_dagster_home
 
 from .batches import contiguous, partitions_of_run
 
@@ -106,6 +106,10 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     dagster_home(settings)
     from dagster import DagsterInstance
 
+    from .instance_sqlite import tune_instance_sqlite
+
+    tune_instance_sqlite()
+
     from .definitions import build_defs
     from .io import clear_all, drop_report_outputs
     from .jobs import keys_from
@@ -140,6 +144,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     for layer in LAYERS:
         group = [k for k, stale in result.reran_from.items() if stale == layer]
         for keys in contiguous(group, order):
+            planned_events_per_run(len(keys) > 1)
             run = job.execute_in_process(instance=instance, **partitions_of_run(keys), asset_selection=keys_from(layer),
                                          raise_on_error=False, run_config=QUIET)
             if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
@@ -155,9 +160,11 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
                     result.refused[key] = _failure_message(run) or refused[key]["reason"]
                 else:
                     # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
+                    planned_events_per_run(False)
                     alone = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
                                                    raise_on_error=False, run_config=QUIET)
                     result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+    planned_events_per_run(False)  # the switch is the process's: off again for later runs
     for item in scan.refused:
         result.refused[item["source_file"]] = item["reason"]
     ledger.save_manifest(manifest)

@@ -9,10 +9,12 @@ from .io import StageIOManager
 from .jobs import COMBINED_ASSETS, PER_REPORT_ASSETS, release_job, report_job
 from .resources import CgrSettings
 from .sensors import release_automation, reports_folder_sensor
+from .instance_sqlite import tune_instance_sqlite
 
 
 def build_defs(settings: Settings | None = None) -> Definitions:
     settings = settings or Settings.from_env()
+    tune_instance_sqlite()  # the UI's and its runs' processes record events too
     return Definitions(
         assets=[*PER_REPORT_ASSETS, *COMBINED_ASSETS],
         jobs=[report_job, release_job],

@@ -67,3 +67,14 @@ def child_environment(python_path: str) -> dict[str, str]:
     """The environment of a helper process (the PDF reader runs in one): this process's, with
     `python_path` first on PYTHONPATH so the child imports this code."""
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (python_path, os.environ.get("PYTHONPATH", "")) if p)}
+
+
+def planned_events_per_run(enabled: bool) -> None:
+    """With `enabled`, Dagster records one "materialisation planned" event per asset for a run
+    over several partitions (the run's partition subset in it) instead of one per partition and
+    asset; Dagster reads this switch when it creates a run. Off for a single-partition run, so a
+    refused report's partition still shows as failed in the UI."""
+    if enabled:
+        os.environ["DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"] = "true"
+    else:
+        os.environ.pop("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", None)
