@@ -22,13 +22,22 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+#: the instance configuration of each profile (CGR_PROFILE)
+PROFILE_YAML = {"local": REPO_ROOT / "dagster.yaml", "cluster": REPO_ROOT / "deploy" / "cluster" / "dagster.yaml"}
+
+
 def dagster_home(settings: Settings) -> Path:
-    """DAGSTER_HOME under the data directory, with the repository's dagster.yaml in it."""
+    """The Dagster instance folder. The project's own (under the data directory) gets the
+    profile's dagster.yaml, refreshed when the repository's changes; a DAGSTER_HOME the user set
+    keeps its own dagster.yaml untouched (the profile's is copied in only when it has none)."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    src = REPO_ROOT / "dagster.yaml"
+    src = PROFILE_YAML[settings.profile]
     dst = home / "dagster.yaml"
-    if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
+    if settings.custom_dagster_home is not None:
+        if not dst.exists() and src.exists():
+            shutil.copyfile(src, dst)
+    elif src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
         shutil.copyfile(src, dst)
     set_dagster_home(home)
     return home

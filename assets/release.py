@@ -9,6 +9,7 @@ from filelock import FileLock, Timeout
 
 from pipelines import registry
 from pipelines.raw.stage import scan_reports
+from pipelines.release.clock import release_inputs, release_time
 from pipelines.release.stage import publish
 from pipelines.release.writer import ReleaseTables
 
@@ -48,7 +49,8 @@ def release(context: AssetExecutionContext, cgr: CgrSettings, validation_results
     releases.mkdir(parents=True, exist_ok=True)
     try:
         with FileLock(str(releases / ".publish.lock"), timeout=600):
-            result = publish(tables, gate, rejected, releases)
+            result = publish(tables, gate, rejected, releases,
+                             now=release_time(cgr.source_date_epoch, release_inputs(scan.reports.values())))
     except Timeout:
         raise Failure(description=f"another process holds the release lock {releases / '.publish.lock'}") from None
     meta = {"published": result.published, "version": result.version or "none", "reason": result.reason, "rejected": len(rejected)}
