@@ -16,9 +16,8 @@ from pipelines.raw.ledger import LAYERS, Ledger, first_stale_layer, layer_digest
 from pipelines.raw.stage import scan_reports
 from pipelines.settings import Settings, set_dagster_home
 
-from .batches import contiguous, partitions_of_run
+from .batches import contiguous
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -115,6 +114,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     dagster_home(settings)
     from dagster import DagsterInstance
 
+    from .cluster import run_slots, runner_for
     from .definitions import build_defs
     from .io import clear_all, drop_report_outputs
     from .jobs import keys_from
@@ -143,38 +143,38 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     for key in list(manifest):
         if key not in current:
             manifest.pop(key)
-    job = defs.resolve_job_def("report_job")
     order = instance.get_dynamic_partitions(reports_partitions.name)
+    slots = run_slots(instance) if settings.profile == "cluster" else 1
     t0 = time.perf_counter()
-    for layer in LAYERS:
-        group = [k for k, stale in result.reran_from.items() if stale == layer]
-        for keys in contiguous(group, order):
-            run = job.execute_in_process(instance=instance, **partitions_of_run(keys), asset_selection=keys_from(layer),
-                                         raise_on_error=False, run_config=QUIET)
-            if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
-                message = _failure_message(run) or "the run failed"
-                result.refused.update({k: message for k in keys})
-                continue
-            refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
-            for key in keys:
-                manifest[key] = digests[key]
-                if key not in refused:
-                    result.processed.append(key)
-                elif len(keys) == 1:
-                    result.refused[key] = _failure_message(run) or refused[key]["reason"]
-                else:
-                    # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
-                    alone = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
-                                                   raise_on_error=False, run_config=QUIET)
-                    result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
-    for item in scan.refused:
-        result.refused[item["source_file"]] = item["reason"]
-    ledger.save_manifest(manifest)
-    result.report_seconds = time.perf_counter() - t0
+    with runner_for(settings, defs, instance) as runner:
+        for layer in LAYERS:
+            group = [k for k, stale in result.reran_from.items() if stale == layer]
+            batches = [part for keys in contiguous(group, order) for part in _split(keys, slots)]
+            runs = runner.run_many("report_job", [(keys, keys_from(layer)) for keys in batches])
+            for keys, run in zip(batches, runs):
+                if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
+                    message = _failure_message(run) or "the run failed"
+                    result.refused.update({k: message for k in keys})
+                    continue
+                refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
+                for key in keys:
+                    manifest[key] = digests[key]
+                    if key not in refused:
+                        result.processed.append(key)
+                    elif len(keys) == 1:
+                        result.refused[key] = _failure_message(run) or refused[key]["reason"]
+                    else:
+                        # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
+                        alone = runner.run("report_job", [key], keys_from("raw"))
+                        result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+        for item in scan.refused:
+            result.refused[item["source_file"]] = item["reason"]
+        ledger.save_manifest(manifest)
+        result.report_seconds = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
-    result.release_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        release_run = runner.run("release_job", None, None)
+        result.release_seconds = time.perf_counter() - t0
     for evaluation in release_run.get_asset_check_evaluations():
         if not evaluation.passed:
             summary = evaluation.metadata.get("summary")
@@ -191,6 +191,13 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     if release_run.success:
         ledger.save_release_state(release_state(settings, ledger, manifest, scan))
     return result
+
+
+def _split(keys: list[str], parts: int) -> list[list[str]]:
+    """Neighbouring keys cut into at most `parts` runs of near-equal size (each still a range),
+    so a cluster with that many run slots runs them side by side; one run locally."""
+    size = -(-len(keys) // max(1, parts))
+    return [keys[i:i + size] for i in range(0, len(keys), size)] if keys else []
 
 
 def _failure_message(run) -> str | None:
