@@ -12,6 +12,21 @@ from pathlib import Path
 DEFAULT_MAX_REPORT_BYTES = 20 * 1024 * 1024
 
 
+def is_remote(place) -> bool:
+    """An fsspec URL of a remote store (s3://, gs://, ...), not a local folder or file://."""
+    text = str(place)
+    return "://" in text and not text.startswith("file://")
+
+
+def location(raw: str):
+    """A folder setting: a local folder as an absolute Path, a store URL as a UPath (fsspec)."""
+    if is_remote(raw):
+        from upath import UPath
+
+        return UPath(raw)
+    return Path(raw.removeprefix("file://")).resolve()
+
+
 class SettingsError(ValueError):
     """A setting with a value that cannot be used; the message names the variable."""
 
@@ -20,7 +35,7 @@ class SettingsError(ValueError):
 class Settings:
     reports_dir: Path
     data_dir: Path
-    releases_dir: Path
+    releases_dir: Path  # or a UPath when CGR_RELEASES_DIR is a store URL (s3://bucket/releases)
     max_report_bytes: int = DEFAULT_MAX_REPORT_BYTES
     ui_port: int = 3000
     #: SOURCE_DATE_EPOCH (reproducible-builds.org): the time written into a release; None means
@@ -37,7 +52,7 @@ class Settings:
         return cls(
             reports_dir=Path(env.get("CGR_REPORTS_DIR", "seeds")).resolve(),
             data_dir=Path(env.get("CGR_DATA_DIR", "data")).resolve(),
-            releases_dir=Path(env.get("CGR_RELEASES_DIR", "releases")).resolve(),
+            releases_dir=location(env.get("CGR_RELEASES_DIR", "releases")),
             max_report_bytes=_positive_int(env, "CGR_MAX_REPORT_BYTES", DEFAULT_MAX_REPORT_BYTES),
             ui_port=_positive_int(env, "CGR_UI_PORT", 3000),
             source_date_epoch=_epoch(env),

@@ -47,12 +47,16 @@ class Store:
             raise DownloadError(f"{self.url}: cannot read {'/'.join(parts)} ({type(exc).__name__}: {exc})") from None
 
 
-def open_store(url: str | os.PathLike) -> Store:
+def open_store(url: str | os.PathLike, endpoint_url: str | None = None) -> Store:
+    """`endpoint_url`: the S3 API of an s3:// store that is not AWS (MinIO, a local server)."""
     import fsspec
 
     url = str(url)
+    options = {"endpoint_url": endpoint_url} if endpoint_url else {}
+    if options and not url.startswith(("s3://", "s3a://")):
+        raise DownloadError(f"{url}: --endpoint-url applies to s3:// stores only")
     try:
-        fs, root = fsspec.core.url_to_fs(url)
+        fs, root = fsspec.core.url_to_fs(url, **options)
     except (ImportError, ValueError) as exc:
         raise DownloadError(f"{url}: unsupported store ({exc})") from None
     store = Store(url, fs, root)
