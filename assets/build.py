@@ -14,7 +14,7 @@ from filelock import Timeout
 
 from pipelines.raw.ledger import LAYERS, Ledger, first_stale_layer, layer_digests
 from pipelines.raw.stage import scan_reports
-from pipelines.settings import Settings, set_dagster_home
+from pipelines.settings import Settings, location, set_dagster_home
 
 from .batches import contiguous
 
@@ -186,7 +186,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
             md = {k: v.value for k, v in mat.metadata.items()}
             result.published = bool(md.get("published"))
             result.version = md.get("version") if md.get("version") != "none" else None
-            result.path = Path(md["path"]) if md.get("path") else None
+            result.path = location(md["path"]) if md.get("path") else None  # a store URL stays one
             result.message = md.get("reason", "")
     if release_run.success:
         ledger.save_release_state(release_state(settings, ledger, manifest, scan))
