@@ -38,7 +38,7 @@ def dagster_home(settings: Settings) -> Path:
             shutil.copyfile(src, dst)
     elif src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
         shutil.copyfile(src, dst)
-    set_dagster_home(home)
+    set_dagster_home(home, own=settings.custom_dagster_home is None)
     return home
 
 

@@ -38,7 +38,8 @@ def measure(profile: str, reports: Path) -> dict:
         if out.returncode not in (0, 1):  # 1: a gate blocked the release; the runs were still made
             raise SystemExit(f"{profile} build failed:\n{out.stderr[-2000:]}")
         wall = time.perf_counter() - t0
-        result = json.loads(out.stdout[out.stdout.index("{"):])
+        # Dagster's code server may log after the JSON: read the first object only
+        result, _ = json.JSONDecoder().raw_decode(out.stdout[out.stdout.index("{"):])
         n = len(result["processed"])
         return {"profile": profile, "reports": n, "wall_seconds": round(wall, 1),
                 "report_seconds": result["report_seconds"], "release_seconds": result["release_seconds"],
@@ -55,10 +56,10 @@ def main() -> None:
     args = ap.parse_args()
     runs = [measure(p, args.reports) for p in (("local", "cluster") if args.profile == "both" else (args.profile,))]
     if len(runs) == 2:
-        same = runs[0]["sha256sums"] == runs[1]["sha256sums"]
-        print(f"SHA256SUMS identical across profiles: {same}")
+    same = len({x["sha256sums"] for x in runs}) == 1 and runs[0]["sha256sums"] is not None
     for r in runs:
-        r["sha256sums_identical_across_profiles"] = len({x["sha256sums"] for x in runs}) == 1
+        r["sha256sums_identical_across_profiles"] = same if len(runs) == 2 else None
+    for r in runs:
         r.pop("sha256sums")
         r["workers"] = args.workers if r["profile"] == "cluster" else 1
     entry = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores (shared)", "runs": runs}

@@ -89,8 +89,10 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 
 PROFILES = ("local", "cluster")
 #: DAGSTER_HOME values this process set itself: not the user's choice, so a later Settings
-#: (another data directory in the same process) does not take them for a custom home
+#: (another data directory in the same process) does not take them for a custom home; children
+#: inherit the mark in OWN_HOME_MARK with the variable
 _SET_HERE: set[str] = set()
+OWN_HOME_MARK = "CGR_OWN_DAGSTER_HOME"
 
 
 def _epoch(env: Mapping[str, str]) -> int | None:
@@ -108,7 +110,7 @@ def _epoch(env: Mapping[str, str]) -> int | None:
 
 def _custom_dagster_home(env: Mapping[str, str]) -> Path | None:
     raw = env.get("DAGSTER_HOME")
-    if not raw or raw in _SET_HERE:
+    if not raw or raw in _SET_HERE or raw == env.get(OWN_HOME_MARK):
         return None
     return Path(raw).resolve()
 
@@ -120,10 +122,13 @@ def _profile(env: Mapping[str, str]) -> str:
     return raw
 
 
-def set_dagster_home(path: Path) -> None:
-    """Point Dagster at the project's instance folder (Dagster reads DAGSTER_HOME itself)."""
-    _SET_HERE.add(str(path))
+def set_dagster_home(path: Path, own: bool = True) -> None:
+    """Point Dagster at the instance folder (Dagster reads DAGSTER_HOME itself); `own`: the
+    project's folder under the data directory, not one the user chose."""
     os.environ["DAGSTER_HOME"] = str(path)
+    if own:
+        _SET_HERE.add(str(path))
+        os.environ[OWN_HOME_MARK] = str(path)
 
 
 def child_environment(python_path: str) -> dict[str, str]:

@@ -29,3 +29,10 @@ def test_a_dagster_home_set_by_the_user_is_kept_one_set_by_this_process_is_not(t
     set_dagster_home(ours)  # a build in this process pointed Dagster at its own instance
     other = Settings.from_env({"DAGSTER_HOME": str(ours), "CGR_DATA_DIR": str(tmp_path / "other")})
     assert other.custom_dagster_home is None and other.dagster_home == tmp_path / "other" / "dagster_home"
+
+
+def test_a_child_process_does_not_take_its_parents_own_home_for_a_custom_one(tmp_path):
+    parent_home = str(tmp_path / "parent" / "dagster_home")
+    child = Settings.from_env({"DAGSTER_HOME": parent_home, "CGR_OWN_DAGSTER_HOME": parent_home,
+                               "CGR_DATA_DIR": str(tmp_path / "child")})
+    assert child.custom_dagster_home is None and child.dagster_home == tmp_path / "child" / "dagster_home"
