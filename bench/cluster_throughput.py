@@ -55,7 +55,6 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="the workers `make cluster-up` started (recorded only)")
     args = ap.parse_args()
     runs = [measure(p, args.reports) for p in (("local", "cluster") if args.profile == "both" else (args.profile,))]
-    if len(runs) == 2:
     same = len({x["sha256sums"] for x in runs}) == 1 and runs[0]["sha256sums"] is not None
     for r in runs:
         r["sha256sums_identical_across_profiles"] = same if len(runs) == 2 else None
