@@ -83,7 +83,7 @@ class InstanceRunner(AbstractContextManager):
         self.instance, self.poll, self.timeout = instance, poll_seconds, timeout_seconds
         self.run_config = {**QUIET, "resources": resources_config(settings)}
         self.process = WorkspaceProcessContext(instance, WorkspaceFileTarget([str(CLUSTER_DIR / "workspace.yaml")]),
-                                               version=__version__)
+                                               version=__version__, code_server_log_level="WARNING")
         self.workspace = self.process.create_request_context()
         self.location = self.workspace.get_code_location(LOCATION)
         self.repo = next(iter(self.location.get_repositories().values()))
