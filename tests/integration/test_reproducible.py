@@ -23,6 +23,22 @@ def test_the_release_time_is_the_newest_input_when_source_date_epoch_is_unset(bu
     assert package["created"] == entry["created"]
 
 
+def test_a_second_build_in_another_folder_gives_the_same_release(built_site, tmp_path, monkeypatch):
+    """The whole pipeline again, elsewhere: the copied reports keep their mtimes (copytree copies
+    them), so the release time and every byte agree without SOURCE_DATE_EPOCH."""
+    from assets.build import build
+
+    root, first = built_site
+    shutil.copytree(root / "reports", tmp_path / "reports")
+    for name, sub in (("CGR_REPORTS_DIR", "reports"), ("CGR_DATA_DIR", "data"), ("CGR_RELEASES_DIR", "releases")):
+        monkeypatch.setenv(name, str(tmp_path / sub))
+    second = build(log=lambda *a: None)
+    assert second.published and second.version == first.version
+    assert (second.path / "SHA256SUMS").read_bytes() == (first.path / "SHA256SUMS").read_bytes()
+    for name in read_sums(first.path):
+        assert (second.path / name).read_bytes() == (first.path / name).read_bytes(), name
+
+
 def test_two_publications_in_different_folders_give_identical_files(built_site, tmp_path):
     root, result = built_site
     gate = json.loads((result.path / "validation.json").read_text(encoding="utf-8"))
