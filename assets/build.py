@@ -14,23 +14,31 @@ from filelock import Timeout
 
 from pipelines.raw.ledger import LAYERS, Ledger, first_stale_layer, layer_digests
 from pipelines.raw.stage import scan_reports
-from pipelines.settings import Settings, planned_events_per_run, set_dagster_home
+from pipelines.settings import Settings, location, set_dagster_home
 
-from .batches import contiguous, partitions_of_run
+from .batches import contiguous
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+#: the instance configuration of each profile (CGR_PROFILE)
+PROFILE_YAML = {"local": REPO_ROOT / "dagster.yaml", "cluster": REPO_ROOT / "deploy" / "cluster" / "dagster.yaml"}
+
+
 def dagster_home(settings: Settings) -> Path:
-    """DAGSTER_HOME under the data directory, with the repository's dagster.yaml in it."""
+    """The Dagster instance folder. The project's own (under the data directory) gets the
+    profile's dagster.yaml, refreshed when the repository's changes; a DAGSTER_HOME the user set
+    keeps its own dagster.yaml untouched (the profile's is copied in only when it has none)."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    src = REPO_ROOT / "dagster.yaml"
+    src = PROFILE_YAML[settings.profile]
     dst = home / "dagster.yaml"
-    if src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
+    if settings.custom_dagster_home is not None:
+        if not dst.exists() and src.exists():
+            shutil.copyfile(src, dst)
+    elif src.exists() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
         shutil.copyfile(src, dst)
-    set_dagster_home(home)
+    set_dagster_home(home, own=settings.custom_dagster_home is None)
     return home
 
 
@@ -110,6 +118,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
 
     tune_instance_sqlite()
 
+    from .cluster import run_slots, runner_for
     from .definitions import build_defs
     from .io import clear_all, drop_report_outputs
     from .jobs import keys_from
@@ -138,41 +147,38 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     for key in list(manifest):
         if key not in current:
             manifest.pop(key)
-    job = defs.resolve_job_def("report_job")
     order = instance.get_dynamic_partitions(reports_partitions.name)
+    slots = run_slots(instance) if settings.profile == "cluster" else 1
     t0 = time.perf_counter()
-    for layer in LAYERS:
-        group = [k for k, stale in result.reran_from.items() if stale == layer]
-        for keys in contiguous(group, order):
-            planned_events_per_run(len(keys) > 1)
-            run = job.execute_in_process(instance=instance, **partitions_of_run(keys), asset_selection=keys_from(layer),
-                                         raise_on_error=False, run_config=QUIET)
-            if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
-                message = _failure_message(run) or "the run failed"
-                result.refused.update({k: message for k in keys})
-                continue
-            refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
-            for key in keys:
-                manifest[key] = digests[key]
-                if key not in refused:
-                    result.processed.append(key)
-                elif len(keys) == 1:
-                    result.refused[key] = _failure_message(run) or refused[key]["reason"]
-                else:
-                    # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
-                    planned_events_per_run(False)
-                    alone = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
-                                                   raise_on_error=False, run_config=QUIET)
-                    result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
-    planned_events_per_run(False)  # the switch is the process's: off again for later runs
-    for item in scan.refused:
-        result.refused[item["source_file"]] = item["reason"]
-    ledger.save_manifest(manifest)
-    result.report_seconds = time.perf_counter() - t0
+    with runner_for(settings, defs, instance) as runner:
+        for layer in LAYERS:
+            group = [k for k, stale in result.reran_from.items() if stale == layer]
+            batches = [part for keys in contiguous(group, order) for part in _split(keys, slots)]
+            runs = runner.run_many("report_job", [(keys, keys_from(layer)) for keys in batches])
+            for keys, run in zip(batches, runs):
+                if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
+                    message = _failure_message(run) or "the run failed"
+                    result.refused.update({k: message for k in keys})
+                    continue
+                refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
+                for key in keys:
+                    manifest[key] = digests[key]
+                    if key not in refused:
+                        result.processed.append(key)
+                    elif len(keys) == 1:
+                        result.refused[key] = _failure_message(run) or refused[key]["reason"]
+                    else:
+                        # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
+                        alone = runner.run("report_job", [key], keys_from("raw"))
+                        result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+        for item in scan.refused:
+            result.refused[item["source_file"]] = item["reason"]
+        ledger.save_manifest(manifest)
+        result.report_seconds = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
-    result.release_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        release_run = runner.run("release_job", None, None)
+        result.release_seconds = time.perf_counter() - t0
     for evaluation in release_run.get_asset_check_evaluations():
         if not evaluation.passed:
             summary = evaluation.metadata.get("summary")
@@ -184,11 +190,18 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
             md = {k: v.value for k, v in mat.metadata.items()}
             result.published = bool(md.get("published"))
             result.version = md.get("version") if md.get("version") != "none" else None
-            result.path = Path(md["path"]) if md.get("path") else None
+            result.path = location(md["path"]) if md.get("path") else None  # a store URL stays one
             result.message = md.get("reason", "")
     if release_run.success:
         ledger.save_release_state(release_state(settings, ledger, manifest, scan))
     return result
+
+
+def _split(keys: list[str], parts: int) -> list[list[str]]:
+    """Neighbouring keys cut into at most `parts` runs of near-equal size (each still a range),
+    so a cluster with that many run slots runs them side by side; one run locally."""
+    size = -(-len(keys) // max(1, parts))
+    return [keys[i:i + size] for i in range(0, len(keys), size)] if keys else []
 
 
 def _failure_message(run) -> str | None:

@@ -112,7 +112,7 @@ def _releases(args) -> int:
     from pipelines.release.download import DownloadError, format_releases, open_store, read_index, release_rows
 
     try:
-        rows = release_rows(read_index(open_store(_store_url(args))))
+        rows = release_rows(read_index(open_store(_store_url(args), endpoint_url=args.endpoint_url)))
     except DownloadError as exc:
         print(f"cgr releases: {exc}", file=sys.stderr)
         return 2
@@ -127,7 +127,7 @@ def _download(args) -> int:
     stats: dict = {}
     log = (lambda m: print(m, file=sys.stderr)) if args.verbosity > 0 or not quiet else (lambda m: None)
     try:
-        files = download(open_store(_store_url(args), timeout=args.timeout), args.version, args.table or None, args.format, Path(args.to),
+        files = download(open_store(_store_url(args), endpoint_url=args.endpoint_url, timeout=args.timeout), args.version, args.table or None, args.format, Path(args.to),
                          progress=not quiet, log=log, stats=stats)
     except DownloadError as exc:
         print(f"cgr download: {exc}", file=sys.stderr)
@@ -199,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
 
     store_help = ("release store: the folder (or file://, http(s)://, s3:// URL) that holds releases/, or the releases folder "
                   "itself (default: CGR_RELEASES_DIR)")
+    endpoint_help = "the S3 API endpoint of an s3:// store that is not AWS (MinIO, Ceph, a local server), e.g. http://127.0.0.1:9000"
     p = command("releases", help="list the releases in a store: version, date, gate status, reports and rows per table")
     p.add_argument("--store", metavar="URL", help=store_help)
+    p.add_argument("--endpoint-url", metavar="URL", help=endpoint_help)
     p.add_argument("--json", action="store_true", help="print JSON (one object per release, newest first) for scripts")
     p.set_defaults(func=_releases)
 
@@ -217,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", metavar="URL", help=store_help)
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="give up a read from the store after this many seconds without data (default: 60)")
+    p.add_argument("--endpoint-url", metavar="URL", help=endpoint_help)
     p.set_defaults(func=_download)
 
     args = parser.parse_args(argv)

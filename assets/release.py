@@ -9,7 +9,9 @@ from filelock import FileLock, Timeout
 
 from pipelines import registry
 from pipelines.raw.stage import scan_reports
+from pipelines.release.clock import release_inputs, release_time
 from pipelines.release.stage import publish
+from pipelines.settings import is_remote, location
 from pipelines.release.writer import ReleaseTables
 
 from .automation import FOLLOW_REPORTS
@@ -44,13 +46,16 @@ def release(context: AssetExecutionContext, cgr: CgrSettings, validation_results
     gate = gate_from_frame(validation_results)
     scan = scan_reports(Path(cgr.reports_dir))
     rejected = scan.refused + cgr.ledger.load_rejections(list(scan.reports))
-    releases = Path(cgr.releases_dir)
-    releases.mkdir(parents=True, exist_ok=True)
+    releases = location(cgr.releases_dir)
+    # a store URL has no lock file of its own: this machine's lock sits in the data directory
+    lock = Path(cgr.data_dir) / ".publish.lock" if is_remote(releases) else releases / ".publish.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with FileLock(str(releases / ".publish.lock"), timeout=600):
-            result = publish(tables, gate, rejected, releases)
+        with FileLock(str(lock), timeout=600):
+            result = publish(tables, gate, rejected, releases,
+                             now=release_time(cgr.source_date_epoch, release_inputs(scan.reports.values())))
     except Timeout:
-        raise Failure(description=f"another process holds the release lock {releases / '.publish.lock'}") from None
+        raise Failure(description=f"another process holds the release lock {lock}") from None
     meta = {"published": result.published, "version": result.version or "none", "reason": result.reason, "rejected": len(rejected)}
     if result.path is not None and result.path.exists():
         meta["path"] = str(result.path)

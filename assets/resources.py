@@ -14,11 +14,12 @@ class CgrSettings(ConfigurableResource):
     data_dir: str
     releases_dir: str
     max_report_bytes: int
+    source_date_epoch: int | None = None
 
     @classmethod
     def of(cls, s: Settings) -> "CgrSettings":
         return cls(reports_dir=str(s.reports_dir), data_dir=str(s.data_dir), releases_dir=str(s.releases_dir),
-                   max_report_bytes=s.max_report_bytes)
+                   max_report_bytes=s.max_report_bytes, source_date_epoch=s.source_date_epoch)
 
     @property
     def ledger(self) -> Ledger:

@@ -101,12 +101,17 @@ def _storage_options(url: str, timeout: float) -> dict:
     return {}
 
 
-def open_store(url: str | os.PathLike, timeout: float = READ_TIMEOUT) -> Store:
+def open_store(url: str | os.PathLike, endpoint_url: str | None = None, timeout: float = READ_TIMEOUT) -> Store:
+    """`endpoint_url`: the S3 API of an s3:// store that is not AWS (MinIO, a local server);
+    `timeout`: seconds a connect or read may wait for data."""
     import fsspec
 
     url = str(url)
+    options = {"endpoint_url": endpoint_url} if endpoint_url else {}
+    if options and not url.startswith(("s3://", "s3a://")):
+        raise DownloadError(f"{url}: --endpoint-url applies to s3:// stores only")
     try:
-        fs, root = fsspec.core.url_to_fs(url, **_storage_options(url, timeout))
+        fs, root = fsspec.core.url_to_fs(url, **_storage_options(url, timeout), **options)
     except (ImportError, ValueError) as exc:
         raise DownloadError(f"{url}: unsupported store ({exc})") from None
     store = Store(url, fs, root)

@@ -22,7 +22,7 @@ from .docs import build_data_docs
 from .drift import across_releases
 from .drift import warnings as drift_warnings
 from .provenance import code_fingerprint, code_version
-from .store import atomic_write_text, parse_version, read_index, read_sums, sha256_file
+from .store import StoreError, atomic_write_text, is_remote, parse_version, pull_latest, push_release, read_index, read_sums, sha256_file
 from .writer import ReleaseTables, WrittenTable, content_fingerprint, key_hashes
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -190,14 +190,17 @@ def write_release_files(out: Path, version: str, created: str, tables: ReleaseTa
     (out / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
 
-def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejected: list[dict], releases: Path,
+def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejected: list[dict], releases,
             now: dt.datetime | None = None) -> PublishResult:
-    """Publish a release if something changed. The caller holds the release lock and has
+    """Publish a release if something changed (into a local folder, or a store URL as a UPath:
+    publish_to_store). The caller holds the release lock and has
     checked that the gate passed (a failed gate never reaches here). The table files are
     written first, batch by batch, into the temporary folder: their CSV digests decide whether
     anything changed."""
     if not gate.get("passed"):
         return PublishResult(False, None, None, "the validation gate failed")
+    if is_remote(releases):
+        return publish_to_store(tables, gate, rejected, releases, now)
     tables = ReleaseTables.of(tables)
     releases.mkdir(parents=True, exist_ok=True)
     clean_stale_temporaries(releases)
@@ -262,6 +265,27 @@ def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejec
     atomic_write_text(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2))
     write_catalog(releases, index)
     return PublishResult(True, version, final, reason)
+
+
+def publish_to_store(tables, gate: dict, rejected: list[dict], store, now: dt.datetime | None = None) -> PublishResult:
+    """Publish to an object store: the release is made in a local temporary folder beside a copy
+    of the store's index and latest release (exactly as a local publication), then copied file
+    by file, each verified, with index.json written last (push_release). One publisher per
+    store at a time (the caller's lock is local to its machine)."""
+    with tempfile.TemporaryDirectory(prefix="cgr-publish-") as tmp:
+        local = Path(tmp) / "releases"
+        try:
+            pull_latest(store, local)
+        except OSError as exc:
+            raise PublishError(f"cannot read the release store {store} ({exc}); nothing was published") from exc
+        result = publish(tables, gate, rejected, local, now)
+        if not result.published:
+            return PublishResult(False, result.version, store / result.version if result.version else None, result.reason)
+        try:
+            push_release(local, result.version, store)
+        except (OSError, StoreError) as exc:
+            raise PublishError(f"could not copy release {result.version} to {store} ({exc}); its index.json is unchanged") from exc
+        return PublishResult(True, result.version, store / result.version, result.reason)
 
 
 def clean_stale_temporaries(releases: Path) -> None:

@@ -1,5 +1,5 @@
 """What every release reader and writer shares: file digests, SHA256SUMS, version order, the
-index and atomic writes (one copy of each)."""
+index and atomic writes (one copy of each), and the copy of a release to an object store."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import json
 import os
 from pathlib import Path
 
+from ..settings import is_remote, location  # noqa: F401  (one definition, re-exported for the release code)
+
 CHUNK = 1 << 20
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with path.open("rb") if hasattr(path, "open") else open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -53,3 +55,47 @@ def atomic_write_text(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+class StoreError(RuntimeError):
+    """A release could not be copied to a store or did not read back identical."""
+
+
+def push_release(local_releases: Path, version: str, store) -> None:
+    """Copy the local release `version` to `store` (a UPath): every file listed in its
+    SHA256SUMS, each read back and checked against its digest, then SHA256SUMS, then the
+    catalogue page, and index.json last, so a reader of the store's index only ever sees
+    complete, verified releases."""
+    folder = local_releases / version
+    sums = read_sums(folder)
+    target = store / version
+    for name in [*sorted(sums), "SHA256SUMS"]:
+        src, dst = folder / name, target / name
+        expected = sums.get(name) or sha256_file(src)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with open(src, "rb") as fh, dst.open("wb") as out:
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                out.write(chunk)
+        got = sha256_file(dst)
+        if got != expected:
+            raise StoreError(f"{dst}: read back with SHA-256 {got[:16]}…, expected {expected[:16]}…; index.json not updated")
+    for name in ("index.html", "index.json"):
+        if (local_releases / name).exists():
+            (store / name).write_bytes((local_releases / name).read_bytes())
+
+
+def pull_latest(store, local_releases: Path) -> None:
+    """What publishing next to a store's releases needs locally: its index.json and its latest
+    release folder (the changelog and drift checks compare with it)."""
+    local_releases.mkdir(parents=True, exist_ok=True)
+    index_path = store / "index.json"
+    if not index_path.exists():
+        return
+    (local_releases / "index.json").write_bytes(index_path.read_bytes())
+    latest = json.loads(index_path.read_text(encoding="utf-8")).get("latest")
+    if latest:
+        for path in (store / latest).rglob("*"):
+            if path.is_file():
+                dest = local_releases / latest / str(path).removeprefix(str(store / latest).rstrip("/") + "/")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(path.read_bytes())
