@@ -71,6 +71,24 @@ def release_state(settings: Settings, ledger: Ledger, manifest: dict, scan) -> d
     }
 
 
+def verify_latest(settings: Settings, log=print) -> bool:
+    """Check the latest release against its SHA256SUMS and say so. A release that does not
+    verify is left as it is (releases are immutable; someone may be looking into it) and the
+    build publishes a new version (docs/decisions.md)."""
+    from pipelines.release.store import read_index, verify_release
+
+    latest = read_index(settings.releases_dir).get("latest")
+    if not latest or not (settings.releases_dir / latest).is_dir():
+        return True
+    problems = verify_release(settings.releases_dir / latest)
+    if problems:
+        log(f"warning: release {latest} does not verify against its SHA256SUMS ({'; '.join(problems[:3])}"
+            f"{'; ...' if len(problems) > 3 else ''}); it is left as it is and a new version is published")
+        return False
+    log(f"release {latest} verifies against its SHA256SUMS")
+    return True
+
+
 def build(full: bool = False, log=print, settings: Settings | None = None) -> BuildResult:
     """Incremental build: only the layers of reports whose file, sidecar or layer code changed
     are re-run, in one run per group of neighbouring reports that rerun from the same layer;
@@ -88,7 +106,11 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
         result = BuildResult()
         scan = scan_reports(settings.reports_dir)
         manifest = {} if full else ledger.load_manifest()
+        for key in ledger.to_reexamine(scan.reports):
+            manifest.pop(key, None)  # a failed run, or a duplicate whose original changed or went: run again
         digests = {k: layer_digests(p) for k, p in scan.reports.items()}
+        if not verify_latest(settings, log):
+            ledger.save_release_state(None)  # a new version is published from the current inputs
         if not full and set(manifest) == set(scan.reports) and all(first_stale_layer(manifest[k], digests[k]) is None for k in scan.reports):
             state = ledger.load_release_state()
             if state is not None and state == release_state(settings, ledger, manifest, scan):
@@ -122,6 +144,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
         instance.delete_dynamic_partition(reports_partitions.name, gone)
         drop_report_outputs(settings.assets_dir, gone)
         ledger.clear_rejection(gone)
+        ledger.forget_source(gone)
         manifest.pop(gone, None)
         result.removed.append(gone)
     new_keys = sorted(current - known)
@@ -140,24 +163,12 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     for layer in LAYERS:
         group = [k for k, stale in result.reran_from.items() if stale == layer]
         for keys in contiguous(group, order):
+            if layer == "raw":  # every layer reruns: the old refusal is decided again
+                for key in keys:
+                    ledger.clear_rejection(key)
             run = job.execute_in_process(instance=instance, **partitions_of_run(keys), asset_selection=keys_from(layer),
                                          raise_on_error=False, run_config=QUIET)
-            if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
-                message = _failure_message(run) or "the run failed"
-                result.refused.update({k: message for k in keys})
-                continue
-            refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
-            for key in keys:
-                manifest[key] = digests[key]
-                if key not in refused:
-                    result.processed.append(key)
-                elif len(keys) == 1:
-                    result.refused[key] = _failure_message(run) or refused[key]["reason"]
-                else:
-                    # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
-                    alone = job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
-                                                   raise_on_error=False, run_config=QUIET)
-                    result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+            _settle(run, keys, digests, manifest, ledger, settings, result, job, instance)
     for item in scan.refused:
         result.refused[item["source_file"]] = item["reason"]
     ledger.save_manifest(manifest)
@@ -184,11 +195,51 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     return result
 
 
+def _settle(run, keys: list[str], digests: dict, manifest: dict, ledger: Ledger, settings: Settings, result: BuildResult,
+            job, instance) -> None:
+    """After a report run: the manifest records what each report ran with, except a report
+    whose run failed (a crash, a full disk): that one is refused for this release (its old
+    outputs dropped, never published stale), listed with the reason and retried next build."""
+    from .io import drop_report_outputs
+    from .jobs import keys_from
+
+    refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
+    for key in keys:
+        record = refused.get(key)
+        if record is None and not run.success:
+            # the run failed around the report's work (not a refusal of it): the same treatment
+            message = _failure_message(run) or "the run failed"
+            source = scan_reports(settings.reports_dir).reports.get(key)
+            record = {"report_id": key, "source_file": source.name if source else key,
+                      "reason": f"its run failed ({message}); retried on the next build", "retry": True}
+            ledger.record_rejection(key, record["source_file"], record["reason"], retry=True)
+            ledger.forget_source(key)
+            drop_report_outputs(settings.assets_dir, key)
+        if record is None:
+            manifest[key] = digests[key]
+            result.processed.append(key)
+            continue
+        if record.get("retry"):
+            manifest.pop(key, None)  # not recorded: the next build runs it again
+        else:
+            manifest[key] = digests[key]
+            if len(keys) > 1 and run.success:
+                # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
+                job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
+                                       raise_on_error=False, run_config=QUIET)
+        result.refused[key] = f"{record['source_file']}: {record['reason']}"
+
+
 def _failure_message(run) -> str | None:
+    """The first failed step's error in one line, without Dagster's exception class prefix."""
     for event in run.all_events:
         if event.event_type_value == "STEP_FAILURE":
             err = event.step_failure_data.error
-            return (err.message or "").strip().splitlines()[0] if err else None
+            if err is None:
+                return None
+            line = ((err.message or "").strip().splitlines() or [""])[0]
+            cls, sep, rest = line.partition(": ")
+            return rest if sep and "." in cls and " " not in cls else line
     return None
 
 
