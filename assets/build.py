@@ -119,14 +119,57 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
                 result.message = "nothing changed since the last build"
                 result.refused = {r["source_file"]: r["reason"] for r in scan.refused}
                 return result
-        return _build(full, settings, ledger, scan, manifest, digests, result)
+        return _build(full, settings, ledger, scan, manifest, digests, result, log)
     finally:
         lock.release()
 
 
-def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict, digests: dict, result: BuildResult) -> BuildResult:
-    dagster_home(settings)
+class InstanceDamaged(RuntimeError):
+    """The local Dagster instance's database cannot be read; the message names the file."""
+
+
+def damaged_databases(home: Path) -> list[str]:
+    """The instance's SQLite files that are not readable databases, each with the reason."""
+    import sqlite3
+
+    out = []
+    for path in sorted(home.rglob("*.db")):
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            if verdict != "ok":
+                out.append(f"{path} ({verdict})")
+        except sqlite3.Error as exc:
+            out.append(f"{path} ({exc})")
+    return out
+
+
+def open_instance(settings: Settings, manifest: dict, log=print):
+    """The local Dagster instance, checked first: a damaged database stops the build with one
+    line naming the file and what to do; an emptied one (run history gone while the manifest
+    remembers built reports) is said, and the build goes on (reports it no longer knows rerun)."""
     from dagster import DagsterInstance
+
+    home = dagster_home(settings)
+    damaged = damaged_databases(home)
+    if damaged:
+        raise InstanceDamaged(f"the Dagster instance database {damaged[0]} is damaged; move the folder {home} aside "
+                              "(the run history in it is lost; reports and releases are kept) and build again")
+    instance = DagsterInstance.get()
+    try:
+        runs = instance.get_runs_count()
+    except Exception as exc:  # a database the check above passed but Dagster cannot use (an old schema)
+        raise InstanceDamaged(f"the Dagster instance in {home} cannot be read ({type(exc).__name__}); move the folder aside "
+                              "(the run history in it is lost; reports and releases are kept) and build again") from None
+    if runs == 0 and manifest:
+        log(f"warning: the Dagster instance in {home} has no run history although {len(manifest)} reports were built "
+            "before (its database was emptied or replaced); the history starts again from this build")
+    return instance
+
+
+def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict, digests: dict, result: BuildResult,
+           log=print) -> BuildResult:
+    instance = open_instance(settings, ledger.load_manifest(), log)
 
     from .definitions import build_defs
     from .io import clear_all, drop_report_outputs
@@ -134,7 +177,6 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     from .partitions import reports_partitions
 
     defs = build_defs(settings)
-    instance = DagsterInstance.get()
     ledger.save_release_state(None)  # whatever happens below, the next build looks again
     if full:
         clear_all(settings.assets_dir)
@@ -245,7 +287,11 @@ def _failure_message(run) -> str | None:
 
 def main_build(full: bool, settings: Settings | None = None, as_json: bool = False, verbosity: int = 0) -> int:
     """`cgr build`: 0 published or nothing new, 1 the gate blocked (EXIT_GATE in assets/cli.py)."""
-    result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print)
+    try:
+        result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print)
+    except InstanceDamaged as exc:
+        print(f"cgr build: {exc}", file=sys.stderr)
+        return 2  # EXIT_INPUT
     if as_json:
         import json
 

@@ -39,9 +39,9 @@ def _observe(path: Path) -> list:
     out = []
     for p in (path, path.with_suffix(".yaml")):
         try:
-            st = p.stat()
+            st = p.lstat()  # a link is never followed
             out += [st.st_size, st.st_mtime_ns]
-        except FileNotFoundError:
+        except OSError:
             out += [None, None]
     return out
 

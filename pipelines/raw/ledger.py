@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -51,11 +53,23 @@ def fingerprints_of(root: Path) -> dict[str, str]:
 
 
 def input_digest(path: Path) -> str:
-    """The report's bytes and its sidecar's bytes (what the raw layer reads)."""
+    """The report's bytes and its sidecar's bytes (what the raw layer reads). Never follows a
+    link or fails: a link, a folder or an unreadable file is digested by what it is (the raw
+    layer refuses it with the reason), so a change to it still reruns the report."""
     h = hashlib.sha256()
     for p in (path, path.with_suffix(".yaml")):
-        if p.exists():
-            h.update(p.read_bytes())
+        try:
+            st = p.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                h.update(b"link:" + os.readlink(p).encode("utf-8", "surrogateescape"))
+            elif stat.S_ISREG(st.st_mode):
+                h.update(p.read_bytes())
+            else:
+                h.update(f"not a file:{stat.S_IFMT(st.st_mode)}:{st.st_mtime_ns}".encode())
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            h.update(f"unreadable:{exc.errno}".encode())
         h.update(b"\0")
     return h.hexdigest()
 
@@ -153,7 +167,7 @@ class Ledger:
             for name, digest in record.get("depends_on", {}).items():
                 other = folder / name
                 try:
-                    changed = other.is_symlink() or hashlib.sha256(other.read_bytes()).hexdigest() != digest
+                    changed = other.is_symlink() or not other.is_file() or hashlib.sha256(other.read_bytes()).hexdigest() != digest
                 except OSError:
                     changed = True
                 if changed:

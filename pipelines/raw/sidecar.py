@@ -70,6 +70,8 @@ def parse_limited(text: str, name: str):
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ReportRejected(name, f"the sidecar is not valid YAML ({str(exc).splitlines()[0]})") from None
+    except (ValueError, OverflowError) as exc:  # a value the safe loader cannot build (2023-13-45)
+        raise ReportRejected(name, f"the sidecar is not valid YAML (a value cannot be read: {str(exc).splitlines()[0]})") from None
 
 
 @lru_cache(maxsize=1)

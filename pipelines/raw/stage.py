@@ -54,6 +54,8 @@ def scan_reports(folder: Path) -> Scan:
                             "reason": "a symbolic link: links are not followed (copy the file itself into the reports folder)"})
             continue
         if not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file (a pipe, device or socket)"
+            refused.append({"source_file": path.name, "report_id": None, "reason": f"{what}, not a report file"})
             continue
         stem = path.stem
         if not SAFE_KEY.match(stem) or ".." in stem:
@@ -134,7 +136,7 @@ def check_duplicate(report_id: str, path: Path, digest: str, size: int, scan: Sc
     holders = [k for k in group if (history or {}).get(k) == digest]
     original = (holders or group)[0]
     if original != report_id:
-        why = "already published with this content" if holders else "first by name"
+        why = "already accepted with this content" if holders else "first by name"
         raise ReportRejected(path.name, f"the same bytes as {scan.reports[original].name} (sha256 {digest[:12]}…; {why}): a duplicate",
                              depends_on={scan.reports[original].name: digest})
 
