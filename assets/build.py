@@ -118,6 +118,7 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
                 result.path = settings.releases_dir / state["latest"] if state["latest"] else None
                 result.message = "nothing changed since the last build"
                 result.refused = {r["source_file"]: r["reason"] for r in scan.refused}
+                result.refused.update({r["report_id"]: f"{r['source_file']}: {r['reason']}" for r in ledger.load_rejections(list(scan.reports))})
                 return result
         return _build(full, settings, ledger, scan, manifest, digests, result, log)
     finally:
@@ -269,6 +270,7 @@ def _settle(run, keys: list[str], digests: dict, manifest: dict, ledger: Ledger,
                 # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
                 job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
                                        raise_on_error=False, run_config=QUIET)
+                record = next(iter(ledger.load_rejections([key])), record)  # as that run worded it
         result.refused[key] = f"{record['source_file']}: {record['reason']}"
 
 

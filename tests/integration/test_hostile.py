@@ -169,7 +169,7 @@ REFUSED = {
     "h19_control.yaml": "control or invisible",
     "h20_bomb.yaml": "anchors or aliases",
     "h20_deep.yaml": "nests",
-    "h20_huge.yaml": "over the limit",
+    "h20_huge.yaml": "over the size limit",
     "h22_folder.txt": "a folder, not a report file",
     "h22_pipe.txt": "not a regular file",
 }
