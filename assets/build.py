@@ -18,7 +18,10 @@ from pipelines.settings import Settings, set_dagster_home
 
 from .batches import contiguous, partitions_of_run
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+#: Dagster's console log during `cgr build`: silent, because the build says every refusal and
+#: failure itself in one line; the runs' full logs (stack traces too) are in the UI. `-v` shows it.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+VERBOSE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -89,7 +92,7 @@ def verify_latest(settings: Settings, log=print) -> bool:
     return True
 
 
-def build(full: bool = False, log=print, settings: Settings | None = None) -> BuildResult:
+def build(full: bool = False, log=print, settings: Settings | None = None, run_config: dict = QUIET) -> BuildResult:
     """Incremental build: only the layers of reports whose file, sidecar or layer code changed
     are re-run, in one run per group of neighbouring reports that rerun from the same layer;
     the tables, gates and release follow (publishing only on a change). With nothing changed
@@ -120,7 +123,7 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
                 result.refused = {r["source_file"]: r["reason"] for r in scan.refused}
                 result.refused.update({r["report_id"]: f"{r['source_file']}: {r['reason']}" for r in ledger.load_rejections(list(scan.reports))})
                 return result
-        return _build(full, settings, ledger, scan, manifest, digests, result, log)
+        return _build(full, settings, ledger, scan, manifest, digests, result, log, run_config)
     finally:
         lock.release()
 
@@ -169,7 +172,7 @@ def open_instance(settings: Settings, manifest: dict, log=print):
 
 
 def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict, digests: dict, result: BuildResult,
-           log=print) -> BuildResult:
+           log=print, run_config: dict = QUIET) -> BuildResult:
     instance = open_instance(settings, ledger.load_manifest(), log)
 
     from .definitions import build_defs
@@ -210,15 +213,15 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
                 for key in keys:
                     ledger.clear_rejection(key)
             run = job.execute_in_process(instance=instance, **partitions_of_run(keys), asset_selection=keys_from(layer),
-                                         raise_on_error=False, run_config=QUIET)
-            _settle(run, keys, digests, manifest, ledger, settings, result, job, instance)
+                                         raise_on_error=False, run_config=run_config)
+            _settle(run, keys, digests, manifest, ledger, settings, result, job, instance, run_config)
     for item in scan.refused:
         result.refused[item["source_file"]] = item["reason"]
     ledger.save_manifest(manifest)
     result.report_seconds = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+    release_run = defs.resolve_job_def("release_job").execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
     result.release_seconds = time.perf_counter() - t0
     for evaluation in release_run.get_asset_check_evaluations():
         if not evaluation.passed:
@@ -239,7 +242,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
 
 
 def _settle(run, keys: list[str], digests: dict, manifest: dict, ledger: Ledger, settings: Settings, result: BuildResult,
-            job, instance) -> None:
+            job, instance, run_config: dict = QUIET) -> None:
     """After a report run: the manifest records what each report ran with, except a report
     whose run failed (a crash, a full disk): that one is refused for this release (its old
     outputs dropped, never published stale), listed with the reason and retried next build."""
@@ -269,7 +272,7 @@ def _settle(run, keys: list[str], digests: dict, manifest: dict, ledger: Ledger,
             if len(keys) > 1 and run.success:
                 # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
                 job.execute_in_process(instance=instance, partition_key=key, asset_selection=keys_from("raw"),
-                                       raise_on_error=False, run_config=QUIET)
+                                       raise_on_error=False, run_config=run_config)
                 record = next(iter(ledger.load_rejections([key])), record)  # as that run worded it
         result.refused[key] = f"{record['source_file']}: {record['reason']}"
 
@@ -290,7 +293,8 @@ def _failure_message(run) -> str | None:
 def main_build(full: bool, settings: Settings | None = None, as_json: bool = False, verbosity: int = 0) -> int:
     """`cgr build`: 0 published or nothing new, 1 the gate blocked (EXIT_GATE in assets/cli.py)."""
     try:
-        result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print)
+        result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print,
+                       run_config=VERBOSE if verbosity > 0 else QUIET)
     except InstanceDamaged as exc:
         print(f"cgr build: {exc}", file=sys.stderr)
         return 2  # EXIT_INPUT
