@@ -147,6 +147,11 @@ def test_two_builds_at_once_take_turns(two_builds):
 BUILDER = """
 import os, sys
 import assets.build, assets.definitions, expectations.gate, pipelines.release.stage  # everything a build imports
+from pipelines.raw.ledger import layer_fingerprints, release_code_fingerprint
+from pipelines.segmented.tokens import tokenize
+# what each build would load again (the tokenizer's dictionary, the code fingerprints): loaded once
+# here, inherited by every child (nothing here starts a thread, so forking is safe)
+tokenize("某区"), layer_fingerprints(), release_code_fingerprint()
 print("ready", flush=True)
 for line in sys.stdin:
     if line.startswith("build"):

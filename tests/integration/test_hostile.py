@@ -288,9 +288,35 @@ def hostile_again(hostile):
     with pytest.MonkeyPatch.context() as mp:
         _crash_in_segmentation(mp, {"h11_nothing"})
         second = build(log=lambda *a: None)
-    third = build(log=lambda *a: None)
+    # damaged state for the third build, as `cgr build` meets it: a changed byte in the published
+    # release and a truncated index.json
     root = hostile["root"] / "releases"
-    return {"second": second, "third": third, "second_release": root / second.version, "third_release": root / third.version}
+    with open(root / second.version / "README.md", "a", encoding="utf-8") as fh:
+        fh.write("tampered\n")
+    index = (root / "index.json").read_text(encoding="utf-8")
+    (root / "index.json").write_text(index[: len(index) // 2], encoding="utf-8")
+    third, third_out = _cli_build()
+    fourth, fourth_out = _cli_build()  # nothing changed: returns at once, says it all again
+    return {"second": second, "third": third, "second_release": root / second.version, "third_release": root / third.version,
+            "third_out": third_out, "fourth_out": fourth_out, "fourth": fourth}
+
+
+def _cli_build():
+    """`cgr build` in this process (no new process, no new build of the site): its result, and
+    what it printed on stdout and stderr."""
+    import contextlib
+    import io
+
+    import assets.build as module
+
+    results, out = [], io.StringIO()
+    real = module.build
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(module, "build", lambda **kw: results.append(real(**kw)) or results[-1])
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = module.main_build(full=False)
+    assert code == 0, out.getvalue()
+    return results[0], out.getvalue()
 
 
 def test_a_failed_report_is_retried_and_a_failed_published_report_is_dropped(hostile_again):
@@ -304,6 +330,26 @@ def test_a_failed_report_is_retried_and_a_failed_published_report_is_dropped(hos
     assert "h21_crash.txt" not in rejected
     assert third.processed == ["h11_nothing"]
     assert "h11_nothing" in set(pd.read_parquet(hostile_again["third_release"] / "reports.parquet")["report_id"])
+
+
+def test_the_console_says_each_refusal_in_one_line(hostile_again):
+    out = hostile_again["third_out"] + hostile_again["fourth_out"]
+    assert "dagster" not in out.lower() and "Traceback" not in out, out
+    refused = [line for line in hostile_again["third_out"].splitlines() if line.startswith("refused: ")]
+    assert "refused: h19_year.yaml: the sidecar field 'review_year' must be less than or equal to 2100, got 30000" in refused
+    assert "refused: h16_link.txt: a symbolic link: links are not followed (copy the file itself into the reports folder)" in refused
+    # a build with nothing to do still lists every refusal
+    assert sorted(l for l in hostile_again["fourth_out"].splitlines() if l.startswith("refused: ")) == sorted(refused)
+
+
+def test_a_damaged_release_and_a_truncated_index_are_noticed_and_repaired(hostile_again):
+    second, third = hostile_again["second"], hostile_again["third"]
+    root = hostile_again["third_release"].parent
+    assert f"release {second.version} does not verify against its SHA256SUMS (README.md changed)" in hostile_again["third_out"]
+    index = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    assert index["latest"] == third.version and second.version in [r["version"] for r in index["releases"]]
+    assert f"release {third.version} verifies against its SHA256SUMS" in hostile_again["fourth_out"]
+    assert hostile_again["fourth"].message == "nothing changed since the last build"
 
 
 def test_a_duplicate_is_re_examined_when_its_original_changes(hostile_again):
