@@ -220,6 +220,8 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
             _settle(run, keys, digests, manifest, ledger, settings, result, job, instance, run_config)
     for item in scan.refused:
         result.refused[item["source_file"]] = item["reason"]
+    for record in ledger.load_rejections(list(scan.reports)):  # refusals of earlier builds still stand: said again
+        result.refused.setdefault(record["report_id"], f"{record['source_file']}: {record['reason']}")
     ledger.save_manifest(manifest)
     result.report_seconds = time.perf_counter() - t0
 
