@@ -18,6 +18,10 @@ from pipelines.settings import Settings, location, set_dagster_home
 
 from .batches import contiguous
 
+#: Dagster's console log during `cgr build`: silent, because the build says every refusal and
+#: failure itself in one line; the runs' full logs (stack traces too) are in the UI. `-v` shows it.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+VERBOSE = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -79,7 +83,25 @@ def release_state(settings: Settings, ledger: Ledger, manifest: dict, scan) -> d
     }
 
 
-def build(full: bool = False, log=print, settings: Settings | None = None) -> BuildResult:
+def verify_latest(settings: Settings, log=print) -> bool:
+    """Check the latest release against its SHA256SUMS and say so. A release that does not
+    verify is left as it is (releases are immutable; someone may be looking into it) and the
+    build publishes a new version (docs/decisions.md)."""
+    from pipelines.release.store import read_index, verify_release
+
+    latest = read_index(settings.releases_dir).get("latest")
+    if not latest or not (settings.releases_dir / latest).is_dir():
+        return True
+    problems = verify_release(settings.releases_dir / latest)
+    if problems:
+        log(f"warning: release {latest} does not verify against its SHA256SUMS ({'; '.join(problems[:3])}"
+            f"{'; ...' if len(problems) > 3 else ''}); it is left as it is and a new version is published")
+        return False
+    log(f"release {latest} verifies against its SHA256SUMS")
+    return True
+
+
+def build(full: bool = False, log=print, settings: Settings | None = None, run_config: dict = QUIET) -> BuildResult:
     """Incremental build: only the layers of reports whose file, sidecar or layer code changed
     are re-run, in one run per group of neighbouring reports that rerun from the same layer;
     the tables, gates and release follow (publishing only on a change). With nothing changed
@@ -96,7 +118,11 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
         result = BuildResult()
         scan = scan_reports(settings.reports_dir)
         manifest = {} if full else ledger.load_manifest()
+        for key in ledger.to_reexamine(scan.reports):
+            manifest.pop(key, None)  # a failed run, or a duplicate whose original changed or went: run again
         digests = {k: layer_digests(p) for k, p in scan.reports.items()}
+        if not verify_latest(settings, log):
+            ledger.save_release_state(None)  # a new version is published from the current inputs
         if not full and set(manifest) == set(scan.reports) and all(first_stale_layer(manifest[k], digests[k]) is None for k in scan.reports):
             state = ledger.load_release_state()
             if state is not None and state == release_state(settings, ledger, manifest, scan):
@@ -104,19 +130,65 @@ def build(full: bool = False, log=print, settings: Settings | None = None) -> Bu
                 result.path = settings.releases_dir / state["latest"] if state["latest"] else None
                 result.message = "nothing changed since the last build"
                 result.refused = {r["source_file"]: r["reason"] for r in scan.refused}
+                result.refused.update({r["report_id"]: f"{r['source_file']}: {r['reason']}" for r in ledger.load_rejections(list(scan.reports))})
                 return result
-        return _build(full, settings, ledger, scan, manifest, digests, result)
+        return _build(full, settings, ledger, scan, manifest, digests, result, log, run_config)
     finally:
         lock.release()
 
 
-def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict, digests: dict, result: BuildResult) -> BuildResult:
-    dagster_home(settings)
+class InstanceDamaged(RuntimeError):
+    """The local Dagster instance's database cannot be read; the message names the file."""
+
+
+def damaged_databases(home: Path) -> list[str]:
+    """The instance's SQLite files that are not readable databases, each with the reason. The
+    header and schema are read, not every page (PRAGMA quick_check would read the whole run
+    history on every build); damage deeper in a file shows when Dagster reads it."""
+    import sqlite3
+
+    out = []
+    for path in sorted(home.rglob("*.db")):
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            out.append(f"{path} ({exc})")
+    return out
+
+
+def open_instance(settings: Settings, manifest: dict, log=print):
+    """The local Dagster instance, checked first: a damaged database stops the build with one
+    line naming the file and what to do; an emptied one (run history gone while the manifest
+    remembers built reports) is said, and the build goes on (reports it no longer knows rerun)."""
     from dagster import DagsterInstance
 
     from .instance_sqlite import tune_instance_sqlite
 
+    home = dagster_home(settings)
+    damaged = damaged_databases(home)
+    if damaged:
+        raise InstanceDamaged(f"the Dagster instance database {damaged[0]} is damaged; move the folder {home} aside "
+                              "(the run history in it is lost; reports and releases are kept) and build again")
     tune_instance_sqlite()
+    instance = DagsterInstance.get()
+    try:
+        runs = instance.get_runs_count()
+    except Exception as exc:  # a database the check above passed but Dagster cannot use (an old schema)
+        raise InstanceDamaged(f"the Dagster instance in {home} cannot be read ({type(exc).__name__}); move the folder aside "
+                              "(the run history in it is lost; reports and releases are kept) and build again") from None
+    if runs == 0 and manifest:
+        log(f"warning: the Dagster instance in {home} has no run history although {len(manifest)} reports were built "
+            "before (its database was emptied or replaced); the history starts again from this build")
+    return instance
+
+
+def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict, digests: dict, result: BuildResult,
+           log=print, run_config: dict = QUIET) -> BuildResult:
+    instance = open_instance(settings, ledger.load_manifest(), log)
 
     from .cluster import run_slots, runner_for
     from .definitions import build_defs
@@ -125,7 +197,6 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     from .partitions import reports_partitions
 
     defs = build_defs(settings)
-    instance = DagsterInstance.get()
     ledger.save_release_state(None)  # whatever happens below, the next build looks again
     if full:
         clear_all(settings.assets_dir)
@@ -135,6 +206,7 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
         instance.delete_dynamic_partition(reports_partitions.name, gone)
         drop_report_outputs(settings.assets_dir, gone)
         ledger.clear_rejection(gone)
+        ledger.forget_source(gone)
         manifest.pop(gone, None)
         result.removed.append(gone)
     new_keys = sorted(current - known)
@@ -150,29 +222,20 @@ def _build(full: bool, settings: Settings, ledger: Ledger, scan, manifest: dict,
     order = instance.get_dynamic_partitions(reports_partitions.name)
     slots = run_slots(instance) if settings.profile == "cluster" else 1
     t0 = time.perf_counter()
-    with runner_for(settings, defs, instance) as runner:
+    with runner_for(settings, defs, instance, run_config) as runner:
         for layer in LAYERS:
             group = [k for k, stale in result.reran_from.items() if stale == layer]
             batches = [part for keys in contiguous(group, order) for part in _split(keys, slots)]
+            if layer == "raw":  # every layer reruns: the old refusal is decided again
+                for key in group:
+                    ledger.clear_rejection(key)
             runs = runner.run_many("report_job", [(keys, keys_from(layer)) for keys in batches])
             for keys, run in zip(batches, runs):
-                if not run.success and len(keys) > 1:  # not a refusal (a batch skips those): retried next build
-                    message = _failure_message(run) or "the run failed"
-                    result.refused.update({k: message for k in keys})
-                    continue
-                refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
-                for key in keys:
-                    manifest[key] = digests[key]
-                    if key not in refused:
-                        result.processed.append(key)
-                    elif len(keys) == 1:
-                        result.refused[key] = _failure_message(run) or refused[key]["reason"]
-                    else:
-                        # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
-                        alone = runner.run("report_job", [key], keys_from("raw"))
-                        result.refused[key] = _failure_message(alone) or f"{refused[key]['source_file']}: {refused[key]['reason']}"
+                _settle(run, keys, digests, manifest, ledger, settings, result, runner)
         for item in scan.refused:
             result.refused[item["source_file"]] = item["reason"]
+        for record in ledger.load_rejections(list(scan.reports)):  # refusals of earlier builds still stand: said again
+            result.refused.setdefault(record["report_id"], f"{record['source_file']}: {record['reason']}")
         ledger.save_manifest(manifest)
         result.report_seconds = time.perf_counter() - t0
 
@@ -204,17 +267,62 @@ def _split(keys: list[str], parts: int) -> list[list[str]]:
     return [keys[i:i + size] for i in range(0, len(keys), size)] if keys else []
 
 
+def _settle(run, keys: list[str], digests: dict, manifest: dict, ledger: Ledger, settings: Settings, result: BuildResult,
+            runner) -> None:
+    """After a report run: the manifest records what each report ran with, except a report
+    whose run failed (a crash, a full disk): that one is refused for this release (its old
+    outputs dropped, never published stale), listed with the reason and retried next build."""
+    from .io import drop_report_outputs
+    from .jobs import keys_from
+
+    refused = {r["report_id"]: r for r in ledger.load_rejections(keys)}
+    for key in keys:
+        record = refused.get(key)
+        if record is None and not run.success:
+            # the run failed around the report's work (not a refusal of it): the same treatment
+            message = _failure_message(run) or "the run failed"
+            source = scan_reports(settings.reports_dir).reports.get(key)
+            record = {"report_id": key, "source_file": source.name if source else key,
+                      "reason": f"its run failed ({message}); retried on the next build", "retry": True}
+            ledger.record_rejection(key, record["source_file"], record["reason"], retry=True)
+            ledger.forget_source(key)
+            drop_report_outputs(settings.assets_dir, key)
+        if record is None:
+            manifest[key] = digests[key]
+            result.processed.append(key)
+            continue
+        if record.get("retry"):
+            manifest.pop(key, None)  # not recorded: the next build runs it again
+        else:
+            manifest[key] = digests[key]
+            if len(keys) > 1 and run.success:
+                # the batch skipped it; alone, its partition fails with the reason (as the UI shows)
+                runner.run("report_job", [key], keys_from("raw"))
+                record = next(iter(ledger.load_rejections([key])), record)  # as that run worded it
+        result.refused[key] = f"{record['source_file']}: {record['reason']}"
+
+
 def _failure_message(run) -> str | None:
+    """The first failed step's error in one line, without Dagster's exception class prefix."""
     for event in run.all_events:
         if event.event_type_value == "STEP_FAILURE":
             err = event.step_failure_data.error
-            return (err.message or "").strip().splitlines()[0] if err else None
+            if err is None:
+                return None
+            line = ((err.message or "").strip().splitlines() or [""])[0]
+            cls, sep, rest = line.partition(": ")
+            return rest if sep and "." in cls and " " not in cls else line
     return None
 
 
 def main_build(full: bool, settings: Settings | None = None, as_json: bool = False, verbosity: int = 0) -> int:
     """`cgr build`: 0 published or nothing new, 1 the gate blocked (EXIT_GATE in assets/cli.py)."""
-    result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print)
+    try:
+        result = build(full=full, settings=settings, log=(lambda *a: None) if verbosity < 0 or as_json else print,
+                       run_config=VERBOSE if verbosity > 0 else QUIET)
+    except InstanceDamaged as exc:
+        print(f"cgr build: {exc}", file=sys.stderr)
+        return 2  # EXIT_INPUT
     if as_json:
         import json
 

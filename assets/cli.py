@@ -45,7 +45,8 @@ def _build(args) -> int:
 
     from .build import main_build
 
-    settings = _settings()
+    settings = _settings()  # every setting checked once, here: a bad one is one line naming the variable
+    settings.check_folders()
     folder = settings.reports_dir
     # checked before anything is created: a build in the wrong place makes no data/ or releases/
     if not folder.is_dir():

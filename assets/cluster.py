@@ -17,7 +17,8 @@ from .batches import partitions_of_run
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CLUSTER_DIR = REPO_ROOT / "deploy" / "cluster"
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+#: Dagster's console log of a run: silent, as `cgr build` says every refusal and failure itself (-v shows it)
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 LOCATION = "cn_gov_reports"
 FINISHED = {DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED}
 
@@ -40,8 +41,8 @@ def executor_for(profile: str):
 class LocalRunner(AbstractContextManager):
     """Every run in this process, one after another (the embedded default)."""
 
-    def __init__(self, defs, instance: DagsterInstance):
-        self.defs, self.instance = defs, instance
+    def __init__(self, defs, instance: DagsterInstance, run_config: dict | None = None):
+        self.defs, self.instance, self.run_config = defs, instance, run_config or QUIET
 
     def __exit__(self, *exc):
         return None
@@ -59,7 +60,7 @@ class LocalRunner(AbstractContextManager):
         planned_events_per_run(bool(keys) and len(keys) > 1)
         try:
             return job.execute_in_process(instance=self.instance, **where, asset_selection=selection,
-                                          raise_on_error=False, run_config=QUIET)
+                                          raise_on_error=False, run_config=self.run_config)
         finally:
             planned_events_per_run(False)
 
@@ -157,8 +158,8 @@ def resources_config(settings) -> dict:
             "io_manager": {"config": {"base_dir": str(settings.assets_dir)}}}
 
 
-def runner_for(settings, defs, instance: DagsterInstance):
-    return InstanceRunner(instance, settings) if settings.profile == "cluster" else LocalRunner(defs, instance)
+def runner_for(settings, defs, instance: DagsterInstance, run_config: dict | None = None):
+    return InstanceRunner(instance, settings) if settings.profile == "cluster" else LocalRunner(defs, instance, run_config)
 
 
 def run_slots(instance: DagsterInstance) -> int:

@@ -16,24 +16,39 @@ from .resources import CgrSettings
 
 
 def refuse(cgr: CgrSettings, report_id: str, exc: ReportRejected) -> Failure:
-    """A refused report: recorded for the release's rejected.json, its old outputs forgotten,
-    and a Failure with the same message."""
-    cgr.ledger.record_rejection(report_id, exc.source, exc.reason)
+    """A refused report: recorded for the release's rejected.json, its old outputs and its
+    content history forgotten, and a Failure with the same message."""
+    cgr.ledger.record_rejection(report_id, exc.source, exc.reason, exc.depends_on, exc.retry)
+    cgr.ledger.forget_source(report_id)
     drop_report_outputs(Path(cgr.data_dir) / "assets", report_id)
     return Failure(description=str(exc), metadata={"file": exc.source, "reason": exc.reason})
+
+
+def crashed(cgr: CgrSettings, step: str, report_id: str, exc: BaseException) -> ReportRejected:
+    """Any other error while one report is worked on (a bug a text triggers, a full disk): that
+    report alone is refused, with the error in one line, and retried by the next build."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    source = next((p.name for p in sorted(Path(cgr.reports_dir).glob(f"{report_id}.*")) if p.stem == report_id and p.suffix != ".yaml"), report_id)
+    return ReportRejected(source, f"{step} failed ({type(exc).__name__}{': ' + detail if detail else ''}); retried on the next build",
+                          retry=True)
 
 
 def for_each_report(context: AssetExecutionContext, cgr: CgrSettings, work: Callable[[str], dict | None]) -> None:
     """Run `work(report_id)` for every report of the run; it returns {asset: object} to store
     (None: nothing to do, e.g. refused upstream) and may add per-partition metadata. A refused
     report is recorded and skipped so the other reports of a batch go through (its partition's
-    materialisation says `refused`); alone in its run, it fails its partition with the reason."""
+    materialisation says `refused`); alone in its run, it fails its partition with the reason.
+    Any other error of one report refuses it the same way (retried by the next build)."""
     keys = context.partition_keys
     root = Path(cgr.data_dir) / "assets"
     for report_id in keys:
         try:
             outputs = work(report_id)
-        except ReportRejected as exc:
+            for asset, obj in (outputs or {}).items():
+                store_partition(root, asset, report_id, obj)
+        except Exception as exc:  # one report's failure, whatever it is, is that report's alone
+            if not isinstance(exc, ReportRejected):
+                exc = crashed(cgr, context.op_def.name, report_id, exc)
             failure = refuse(cgr, report_id, exc)
             if len(keys) == 1:
                 raise failure from None
@@ -45,8 +60,6 @@ def for_each_report(context: AssetExecutionContext, cgr: CgrSettings, work: Call
             for key in context.selected_asset_keys:
                 _add_partition_metadata(context, {"skipped": "refused in an earlier layer"}, key, report_id)
             continue
-        for asset, obj in outputs.items():
-            store_partition(root, asset, report_id, obj)
 
 
 def partition_metadata(context: AssetExecutionContext, report_id: str, metadata: dict, asset: str | None = None) -> None:

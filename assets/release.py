@@ -45,7 +45,9 @@ def release(context: AssetExecutionContext, cgr: CgrSettings, validation_results
     tables = ReleaseTables.from_staged(staged_tables_dir(Path(cgr.data_dir) / "assets"))
     gate = gate_from_frame(validation_results)
     scan = scan_reports(Path(cgr.reports_dir))
-    rejected = scan.refused + cgr.ledger.load_rejections(list(scan.reports))
+    # what a reader needs: the file, its report id and the reason (not the ledger's bookkeeping)
+    rejected = [{k: r.get(k) for k in ("source_file", "report_id", "reason")}
+                for r in scan.refused + cgr.ledger.load_rejections(list(scan.reports))]
     releases = location(cgr.releases_dir)
     # a store URL has no lock file of its own: this machine's lock sits in the data directory
     lock = Path(cgr.data_dir) / ".publish.lock" if is_remote(releases) else releases / ".publish.lock"

@@ -39,9 +39,9 @@ def _observe(path: Path) -> list:
     out = []
     for p in (path, path.with_suffix(".yaml")):
         try:
-            st = p.stat()
+            st = p.lstat()  # a link is never followed
             out += [st.st_size, st.st_mtime_ns]
-        except FileNotFoundError:
+        except OSError:
             out += [None, None]
     return out
 
@@ -78,6 +78,8 @@ def _tick(context: SensorEvaluationContext, cgr: CgrSettings):
     cursor = {}
     known = context.instance.get_dynamic_partitions(reports_partitions.name)
     manifest = ledger.load_manifest()
+    for key in ledger.to_reexamine(scan.reports, retry=False):
+        manifest.pop(key, None)  # a duplicate whose original changed or went (`cgr build` also retries failed runs)
     new_keys, stale_from, waiting = [], {}, []
     for key, path in sorted(scan.reports.items()):
         seen = _observe(path)
@@ -106,6 +108,7 @@ def _tick(context: SensorEvaluationContext, cgr: CgrSettings):
     for key in gone:
         drop_report_outputs(Path(cgr.data_dir) / "assets", key)
         ledger.clear_rejection(key)
+        ledger.forget_source(key)
         manifest.pop(key, None)
     if gone and not runs:
         # nothing upstream will update, so the automation would not follow: ask for the release

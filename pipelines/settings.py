@@ -54,11 +54,24 @@ class Settings:
             data_dir=Path(env.get("CGR_DATA_DIR", "data")).resolve(),
             releases_dir=location(env.get("CGR_RELEASES_DIR", "releases")),
             max_report_bytes=_positive_int(env, "CGR_MAX_REPORT_BYTES", DEFAULT_MAX_REPORT_BYTES),
-            ui_port=_positive_int(env, "CGR_UI_PORT", 3000),
+            ui_port=_positive_int(env, "CGR_UI_PORT", 3000, maximum=65535),
             source_date_epoch=_epoch(env),
             custom_dagster_home=_custom_dagster_home(env),
             profile=_profile(env),
         )
+
+    def check_folders(self) -> None:
+        """The folders a build writes: each one a folder or not yet there (checked once at
+        start, so a wrong setting is one line naming the variable, not a failure per report)."""
+        for name, path in (("CGR_DATA_DIR", self.data_dir), ("CGR_RELEASES_DIR", self.releases_dir)):
+            if "://" in str(path):
+                continue  # a store URL: checked when it is first read
+            path = Path(path)
+            if path.exists() and not path.is_dir():
+                raise SettingsError(f"{name}={str(path)!r} is a file, not a folder")
+            parent = next((p for p in path.parents if p.exists()), None)
+            if parent is not None and not parent.is_dir():
+                raise SettingsError(f"{name}={str(path)!r} is inside {parent}, which is a file")
 
     @property
     def assets_dir(self) -> Path:
@@ -74,7 +87,7 @@ class Settings:
         return self.data_dir / ("cluster" if self.profile == "cluster" else "") / "dagster_home"
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(env: Mapping[str, str], name: str, default: int, maximum: int | None = None) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -84,6 +97,8 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name}={raw!r} is not a whole number") from None
     if value <= 0:
         raise SettingsError(f"{name}={raw!r} must be greater than 0")
+    if maximum is not None and value > maximum:
+        raise SettingsError(f"{name}={raw!r} must be at most {maximum}")
     return value
 
 

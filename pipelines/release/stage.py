@@ -22,7 +22,8 @@ from .docs import build_data_docs
 from .drift import across_releases
 from .drift import warnings as drift_warnings
 from .provenance import code_fingerprint, code_version
-from .store import StoreError, atomic_write_text, is_remote, parse_version, pull_latest, push_release, read_index, read_sums, sha256_file
+from .store import (StoreError, atomic_write_text, index_from_folders, is_remote, parse_version, pull_latest, push_release, read_index,
+                    read_sums, sha256_file, verify_release)
 from .writer import ReleaseTables, WrittenTable, content_fingerprint, key_hashes
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,9 +50,11 @@ def published_fingerprint(entry: dict, folder: Path | None) -> str:
     return entry.get("content_fingerprint", "")
 
 
-def next_version(index: dict, schema_fp: str, report_ids: list[str], content_fp: str) -> tuple[str | None, str]:
+def next_version(index: dict, schema_fp: str, report_ids: list[str], content_fp: str,
+                 rejected_files: list[str] | None = None, damaged: bool = False) -> tuple[str | None, str]:
     """MAJOR on a schema change, MINOR when the set of reports changes, PATCH when only content
-    changes; None when nothing changed."""
+    changes, the refused files change, or the latest release does not verify against its
+    SHA256SUMS; None when nothing changed."""
     latest = next((r for r in index["releases"] if r["version"] == index.get("latest")), None)
     if latest is None:
         return "v1.0.0", "first release"
@@ -62,6 +65,10 @@ def next_version(index: dict, schema_fp: str, report_ids: list[str], content_fp:
         return f"v{major}.{minor + 1}.0", "the set of reports changed"
     if latest["content_fingerprint"] != content_fp:
         return f"v{major}.{minor}.{patch + 1}", "the extracted content changed"
+    if rejected_files is not None and "rejected" in latest and sorted(latest["rejected"]) != sorted(rejected_files):
+        return f"v{major}.{minor}.{patch + 1}", "the refused input files changed (see rejected.json)"
+    if damaged:
+        return f"v{major}.{minor}.{patch + 1}", f"{latest['version']} does not verify against its SHA256SUMS"
     return None, f"nothing changed since {latest['version']}"
 
 
@@ -209,6 +216,7 @@ def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejec
     report_ids = sorted(tables.reports["report_id"].tolist())
     previous = next((r for r in index["releases"] if r["version"] == index.get("latest")), None)
     previous_dir = releases / previous["version"] if previous else None
+    damaged = bool(previous_dir and verify_release(previous_dir))
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-next-", dir=releases))
     try:
         written = tables.write(tmp)
@@ -222,7 +230,7 @@ def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejec
     content_fp = content_fingerprint(written)
     compared = dict(index, releases=[dict(r, content_fingerprint=published_fingerprint(r, previous_dir)) if r is previous else r
                                      for r in index["releases"]])
-    version, reason = next_version(compared, schema_fp, report_ids, content_fp)
+    version, reason = next_version(compared, schema_fp, report_ids, content_fp, [r["source_file"] for r in rejected], damaged)
     if version is None:
         shutil.rmtree(tmp, ignore_errors=True)
         return PublishResult(False, index.get("latest"), releases / index["latest"] if index.get("latest") else None, reason)
@@ -231,6 +239,8 @@ def publish(tables: "dict[str, pd.DataFrame] | ReleaseTables", gate: dict, rejec
         shutil.rmtree(tmp, ignore_errors=True)
         raise RuntimeError(f"release folder {final} already exists; releases are immutable")
     created = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    if damaged:  # its files cannot be trusted: no drift or row comparison against them
+        previous_dir = None
     # drift against the previous release, read from the tables just written (one at a time)
     gate = {**gate, "across_releases": across_releases(WrittenView(tmp, tables.reports), previous, previous_dir)}
     entry = {
@@ -300,15 +310,14 @@ def reconcile_index(releases: Path) -> dict:
     between renaming the folder and replacing index.json)."""
     index = read_index(releases)
     known = {r["version"] for r in index["releases"]}
-    adopted = False
-    for folder in sorted(releases.glob("v*.*.*"), key=lambda p: parse_version(p.name)):
-        entry_path = folder / "release.json"
-        if folder.name not in known and entry_path.exists():
-            index["releases"].append(json.loads(entry_path.read_text(encoding="utf-8")))
+    adopted = bool(index.pop("rebuilt", False))  # unreadable: written back from the folders
+    for entry in index_from_folders(releases)["releases"]:
+        if entry["version"] not in known:
+            index["releases"].append(entry)
             adopted = True
     if adopted:
         index["releases"].sort(key=lambda r: parse_version(r["version"]))
-        index["latest"] = index["releases"][-1]["version"]
+        index["latest"] = index["releases"][-1]["version"] if index["releases"] else None
         atomic_write_text(releases / "index.json", json.dumps(index, ensure_ascii=False, indent=2))
         write_catalog(releases, index)
     return index

@@ -56,6 +56,42 @@ def test_a_malformed_setting_is_named():
     _short_error(cgr("decode", str(next(SEEDS.glob("*.txt"))), env={"CGR_MAX_REPORT_BYTES": "lots"}), 2, "CGR_MAX_REPORT_BYTES", "whole number")
 
 
+@pytest.mark.parametrize("env,words", [
+    ({"CGR_MAX_REPORT_BYTES": "20MB"}, ("CGR_MAX_REPORT_BYTES", "whole number")),
+    ({"CGR_MAX_REPORT_BYTES": "-1"}, ("CGR_MAX_REPORT_BYTES", "greater than 0")),
+    ({"CGR_UI_PORT": "99999"}, ("CGR_UI_PORT", "at most 65535")),
+    ({"CGR_DATA_DIR": "afile"}, ("CGR_DATA_DIR", "is a file")),
+    ({"CGR_RELEASES_DIR": "afile/releases"}, ("CGR_RELEASES_DIR", "which is a file")),
+])
+def test_build_checks_every_setting_once_at_start_and_creates_nothing(tmp_path, env, words):
+    (tmp_path / "afile").write_text("")
+    run = cgr("build", env={"CGR_REPORTS_DIR": str(SEEDS), "CGR_DATA_DIR": "data", "CGR_RELEASES_DIR": "releases", **env}, cwd=tmp_path)
+    _short_error(run, 2, "cgr build:", *words)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_a_damaged_instance_database_is_named_and_an_emptied_one_noticed(tmp_path, monkeypatch):
+    """The instance check alone (no run): a damaged SQLite file stops the build with one line
+    naming it; an emptied one is a warning."""
+    reports, data = tmp_path / "reports", tmp_path / "data"
+    reports.mkdir()
+    (reports / "a.txt").write_text("某区政府工作报告\n", encoding="utf-8")
+    runs_db = data / "dagster_home" / "history" / "runs.db"
+    runs_db.parent.mkdir(parents=True)
+    runs_db.write_bytes(b"not a database " * 100)
+    run = cgr("build", env={"CGR_REPORTS_DIR": str(reports), "CGR_DATA_DIR": str(data), "CGR_RELEASES_DIR": str(tmp_path / "releases")})
+    _short_error(run, 2, str(runs_db), "is damaged", "move the folder")
+    runs_db.write_bytes(b"")  # emptied: a valid, empty database
+    from assets.build import open_instance
+    from pipelines.settings import Settings
+
+    said = []
+    settings = Settings(reports_dir=reports, data_dir=data, releases_dir=tmp_path / "releases")
+    monkeypatch.setenv("DAGSTER_HOME", str(data / "dagster_home"))  # open_instance sets it: restored after the test
+    open_instance(settings, {"a": {"raw": "x"}}, said.append)
+    assert len(said) == 1 and "no run history" in said[0] and str(data / "dagster_home") in said[0]
+
+
 def test_evaluate_with_a_wrong_gold_folder_release_or_version(tmp_path):
     _short_error(cgr("evaluate", str(tmp_path / "nope")), 2, "not a gold folder")
     _short_error(cgr("evaluate", str(GOLD), "v9.9.9", env={"CGR_RELEASES_DIR": str(tmp_path)}), 2, "no release v9.9.9")

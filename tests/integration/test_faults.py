@@ -15,6 +15,8 @@ import time
 import pandas as pd
 import pytest
 
+from pipelines.release.store import read_sums
+
 from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.faults
@@ -114,20 +116,115 @@ def test_a_full_disk_gives_a_clear_error_and_keeps_the_previous_release(store, m
     assert_store_consistent(store)
 
 
-def test_two_builds_at_once_take_turns(tmp_path):
-    reports = tmp_path / "reports"
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """Two `cgr build` started on the seeds at once; the site they made (a clean build)."""
+    root = tmp_path_factory.mktemp("two-builds")
+    reports = root / "reports"
     shutil.copytree(SEEDS, reports)
-    env = dict(os.environ, CGR_REPORTS_DIR=str(reports), CGR_DATA_DIR=str(tmp_path / "data"), CGR_RELEASES_DIR=str(tmp_path / "releases"))
+    env = dict(os.environ, CGR_REPORTS_DIR=str(reports), CGR_DATA_DIR=str(root / "data"), CGR_RELEASES_DIR=str(root / "releases"))
     cmd = [sys.executable, "-m", "assets.cli", "build"]
     first = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     time.sleep(1.0)
     second = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out1, _ = first.communicate(timeout=600)
     out2, _ = second.communicate(timeout=600)
-    assert first.returncode == 0 and second.returncode == 0, out1 + out2
-    outputs = out1 + out2
+    return root, first.returncode, second.returncode, out1 + out2
+
+
+def test_two_builds_at_once_take_turns(two_builds):
+    root, code1, code2, outputs = two_builds
+    assert code1 == 0 and code2 == 0, outputs
     assert "another cgr build is running" in outputs  # the second one said it waits
     assert outputs.count("published release v1.0.0") == 1
     assert "nothing changed" in outputs
-    assert sorted(p.name for p in (tmp_path / "releases").glob("v*")) == ["v1.0.0"]
-    assert_store_consistent(tmp_path / "releases")
+    assert sorted(p.name for p in (root / "releases").glob("v*")) == ["v1.0.0"]
+    assert_store_consistent(root / "releases")
+
+
+#: one process that imports everything once, then forks a child per build: a trial costs the
+#: build, not the imports, and the child is killed with SIGKILL wherever it is
+BUILDER = """
+import os, sys
+import assets.build, assets.definitions, expectations.gate, pipelines.release.stage  # everything a build imports
+from pipelines.raw.ledger import layer_fingerprints, release_code_fingerprint
+from pipelines.segmented.tokens import tokenize
+# what each build would load again (the tokenizer's dictionary, the code fingerprints): loaded once
+# here, inherited by every child (nothing here starts a thread, so forking is safe)
+tokenize("某区"), layer_fingerprints(), release_code_fingerprint()
+print("ready", flush=True)
+for line in sys.stdin:
+    if line.startswith("build"):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                assets.build.build(log=lambda *a: None)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        print(pid, flush=True)
+    else:
+        _, status = os.waitpid(int(line), 0)
+        print(status, flush=True)
+"""
+
+
+def _table_sums(folder):
+    return {n: d for n, d in read_sums(folder).items() if n.endswith(".csv")}
+
+
+def test_builds_killed_at_random_points_leave_verifiable_releases_and_a_rebuild_gives_the_clean_content(two_builds, tmp_path):
+    """kill -9 at random points of report runs and the release run, 20 times (seeded): every
+    version folder verifies after each kill, and the build after the last kill publishes the
+    same tables as the clean build."""
+    source = two_builds[0]
+    for name in ("reports", "data", "releases"):
+        shutil.copytree(source / name, tmp_path / name, symlinks=True)
+    releases = tmp_path / "releases"
+    clean = _table_sums(releases / "v1.0.0")
+    env = dict(os.environ, CGR_REPORTS_DIR=str(tmp_path / "reports"), CGR_DATA_DIR=str(tmp_path / "data"),
+               CGR_RELEASES_DIR=str(releases), DAGSTER_HOME=str(tmp_path / "data" / "dagster_home"))
+    builder = subprocess.Popen([sys.executable, "-c", BUILDER], cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def ask(line: str) -> int:
+        builder.stdin.write(line + "\n")
+        builder.stdin.flush()
+        return int(builder.stdout.readline())
+
+    extra = tmp_path / "reports" / "k_extra.txt"
+
+    def change(trial: int) -> None:
+        # each trial has report runs and a release run to interrupt: a new or changed report, or one removed
+        if trial % 4 == 3:
+            extra.unlink(missing_ok=True)
+        else:
+            extra.write_text(f"某区{2000 + trial}年政府工作报告\n一年来,全区地区生产总值完成{100 + trial}.5亿元,同比增长5.2%。\n",
+                             encoding="utf-8")
+
+    try:
+        assert builder.stdout.readline().strip() == "ready", builder.stderr.read()
+        change(0)
+        t0 = time.perf_counter()
+        assert ask(str(ask("build"))) == 0  # one build to the end: how long a build with work takes
+        whole = time.perf_counter() - t0
+        rng = random.Random(20261202)
+        kills = 0
+        for trial in range(1, 21):
+            change(trial)
+            pid = ask("build")
+            time.sleep(rng.uniform(0.0, whole))  # anywhere in the report runs or the release run
+            os.kill(pid, signal.SIGKILL)
+            kills += os.WIFSIGNALED(ask(str(pid)))  # killed, not already finished
+            assert_store_consistent(releases)
+        extra.unlink(missing_ok=True)
+        assert ask(str(ask("build"))) == 0  # after the last kill, a build to the end
+        assert kills >= 10, "most trials should have been killed before the build finished"
+    finally:
+        builder.stdin.close()
+        builder.wait(timeout=60)
+    assert_store_consistent(releases)
+    latest = json.loads((releases / "index.json").read_text())["latest"]
+    assert _table_sums(releases / latest) == clean
+    assert json.loads((releases / latest / "rejected.json").read_text()) == []
