@@ -24,6 +24,9 @@ Behaviour chosen per case (docs/decisions.md, "Input"):
   name sorts first
   a crash in any stage for one report      that report refused with the error in one line, retried next build;
                                            a published report whose run fails is dropped, not kept stale
+  bidi marks, isolates, zero-width spaces  removed and counted (reports.repairs_invisible); the figures read
+  a minus before a percentage              a negative value
+  an absurd amount (10^30 亿元)            published, with a warning in release.json
 """
 
 import json
@@ -87,6 +90,11 @@ def _files(seed_text: str) -> dict[str, bytes]:
         "h21_crash.txt": GOOD_TEXT.replace("120.5", "134.5").encode("utf-8"),
         "h25_first.txt": GOOD_TEXT.replace("120.5", "135.5").encode("utf-8"),
         "h25_second.txt": GOOD_TEXT.replace("120.5", "135.5").encode("utf-8"),
+        # text-level hostility (issue 22 part B) through the same build: invisible characters hiding
+        # a figure, a signed percentage, an absurd amount
+        "h26_invisible.txt": "某区2023年政府工作报告\n一年来,全区地区生产总值增长\u200e6.5%,\u2066固定资产投资完成1\u200b23亿元\u2069。\n".encode("utf-8"),
+        "h27_signed.txt": "某区2023年政府工作报告\n一年来,全区工业增加值增长-5.2%,出口总额增长\u22123.1%。\n".encode("utf-8"),
+        "h28_absurd.txt": ("某区2023年政府工作报告\n一年来,全区地区生产总值完成1" + "0" * 30 + "亿元。\n").encode("utf-8"),
     }
 
 
@@ -173,7 +181,8 @@ REFUSED = {
     "h22_folder.txt": "a folder, not a report file",
     "h22_pipe.txt": "not a regular file",
 }
-ACCEPTED = ["h05_utf16", "h06_mixed", "h10_page", "h11_nothing", "h15_crlf", "h25_first"]
+ACCEPTED = ["h05_utf16", "h06_mixed", "h10_page", "h11_nothing", "h15_crlf", "h25_first", "h26_invisible", "h27_signed",
+            "h28_absurd"]
 
 
 def test_the_release_goes_out_with_the_good_reports(hostile):
@@ -222,6 +231,9 @@ def test_accepted_oddities_are_read_right(hostile):
     assert got("h10_page") == [(4.5, "%")]
     assert got("h15_crlf") == [(2.5, "%"), (620.5, "亿元")]  # U+200B inside the number and a BOM mid-file removed
     assert got("h11_nothing") == []
+    # invisible characters removed (and counted) so the figures they sat in are read; signs read
+    assert got("h26_invisible") == [(6.5, "%"), (123.0, "亿元")]
+    assert got("h27_signed") == [(-5.2, "%"), (-3.1, "%")]
     reports = pd.read_parquet(hostile["release"] / "reports.parquet").set_index("report_id")
     assert reports.loc["h11_nothing", "n_indicators"] == 0 and reports.loc["h11_nothing", "n_projects"] == 0
     assert reports.loc["h05_utf16", "source_encoding"].startswith("utf-16")
@@ -359,3 +371,13 @@ def test_a_duplicate_is_re_examined_when_its_original_changes(hostile_again):
     assert {"h25_first", "h25_second"} <= ids
     seeds = {p.stem for p in SEEDS.glob("*.txt")}
     assert seeds <= ids and "000_copy" not in ids
+
+
+def test_an_absurd_amount_is_published_with_a_warning(hostile):
+    ind = pd.read_parquet(hostile["release"] / "indicators.parquet")
+    assert ind.loc[ind["report_id"] == "h28_absurd", "value"].tolist() == [1e30]
+    warnings = json.loads((hostile["release"] / "release.json").read_text(encoding="utf-8"))["warnings"]
+    assert any("value_std" in json.dumps(w, ensure_ascii=False) for w in warnings), warnings
+    reports = pd.read_parquet(hostile["release"] / "reports.parquet").set_index("report_id")
+    assert reports.loc["h26_invisible", "repairs_invisible"] == 4
+    assert reports.loc[sorted(p.stem for p in SEEDS.glob("*.txt"))[0], "repairs_invisible"] == 0
