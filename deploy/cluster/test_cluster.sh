@@ -30,6 +30,9 @@ site() {  # the settings of one build: CGR_* for $1 (local or cluster)
 }
 cp -r "$REPO/seeds" "$WORK/reports"
 
+# the profile's own unit tests, with the [cluster] extra installed (make test skips the Celery one)
+(cd "$REPO" && "$PY" -m pytest -q -p no:cacheprovider tests/unit/test_cluster_profile.py)
+
 echo "test-cluster: local build (SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH)"
 env $(site local) CGR_PROFILE=local "$PY" -m assets.cli build -q
 
