@@ -5,15 +5,14 @@ Chromium; the screenshot is kept in tests/integration/artifacts/ (ignored by git
 browser the browser part is skipped with the reason."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.integration.browser import CHROMIUM, chromium_tab
 from tests.unit.validated.test_target_outcomes import PLAN, REVIEW, SIDECAR
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +46,8 @@ def test_the_chart_shows_targets_against_outcomes(releases):
 def test_the_chart_renders_in_headless_chromium(releases):
     if CHROMIUM is None:
         pytest.skip("no chromium on this machine (apt-get install chromium); the chart was checked as HTML only")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        tab = browser.new_page(viewport={"width": 1200, "height": 900})
+    with chromium_tab(1200, 900) as tab:
         failed = []
         tab.on("requestfailed", lambda request: failed.append(request.url))
         tab.goto((releases / "index.html").as_uri(), wait_until="networkidle")
@@ -62,6 +57,5 @@ def test_the_chart_renders_in_headless_chromium(releases):
         assert chart.locator("circle").count() >= 4
         chart.screenshot(path=str(ARTIFACTS / "catalog_targets_chart.png"))
         tab.screenshot(path=str(ARTIFACTS / "catalog_with_targets.png"), full_page=True)
-        browser.close()
     assert not failed, failed
     assert (ARTIFACTS / "catalog_targets_chart.png").stat().st_size > 2000

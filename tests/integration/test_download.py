@@ -17,9 +17,9 @@ import pytest
 from pipelines.release.download import HUMAN_FILES
 
 from tests.conftest import ROOT, SEEDS
+from tests.integration.browser import CHROMIUM, chromium_tab
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -170,12 +170,8 @@ def test_catalog_links_resolve_and_it_renders_offline(store):
         if CHROMIUM is None:
             print("\nSKIPPED browser part: no chromium on this machine (apt-get install chromium)")
             return
-        from playwright.sync_api import sync_playwright
-
         ARTIFACTS.mkdir(exist_ok=True)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            tab = browser.new_page(viewport={"width": 1200, "height": 900})
+        with chromium_tab(1200, 900) as tab:
             failed = []
             tab.on("requestfailed", lambda request: failed.append(request.url))
             tab.goto(f"{url}/index.html", wait_until="networkidle")
@@ -183,7 +179,6 @@ def test_catalog_links_resolve_and_it_renders_offline(store):
             hrefs = tab.eval_on_selector_all("a", "els => els.map(e => e.href)")
             assert len(hrefs) == len([h for h in links.hrefs])
             tab.screenshot(path=str(ARTIFACTS / "catalog.png"), full_page=True)
-            browser.close()
         assert not failed, failed
 
 

@@ -5,13 +5,13 @@ browser part is skipped with the reason."""
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.integration.browser import CHROMIUM, chromium_tab
+
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +45,8 @@ def test_data_docs_folder_is_complete(release):
 def test_pages_open_in_headless_chromium(release):
     if CHROMIUM is None:
         pytest.skip("no chromium on this machine (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        tab = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with chromium_tab(1280, 1000) as tab:
         tab.goto((release / "validation.html").as_uri())
         counts = tab.locator("p.counts").inner_text()
         assert re.search(r"\d+ passed\s+\d+ warned\s+0 failed", counts), counts
@@ -67,5 +63,4 @@ def test_pages_open_in_headless_chromium(release):
         tab.goto((release / "README.html").as_uri())
         assert tab.locator("h2", has_text="Sources and terms of republication").count() == 1
         tab.screenshot(path=str(ARTIFACTS / "data-card.png"))
-        browser.close()
     assert (ARTIFACTS / "validation-summary.png").stat().st_size > 10_000
