@@ -472,7 +472,7 @@ def names_in_clause(clean: str, words: list[str] | None = None) -> list[tuple[st
     tokens = tag(clean, words)
     hits = _head_hits(clean, tokens)
     found, used = _enumerations(clean, tokens, hits)
-    # right to left: a head's name may hold an earlier head (`…工业小镇21万平方米标准厂房项目`)
+    # right to left: a head's name may hold an earlier head (`…科技园10万平方米孵化楼项目`)
     for hit in sorted(hits, key=lambda x: -x[1]):
         if hit in used:
             continue
