@@ -254,6 +254,12 @@ def _skip(tokens: list[Token], k: int, at: int) -> int:
     return n
 
 
+def _own_head(word: str) -> bool:
+    """Whether a word ends in a specific head noun (`码头`, not `项目`): a name of its own."""
+    by_head, lengths = _head_index()
+    return any(n <= len(word) and word[-n:] in by_head and word[-n:] not in GENERIC_HEADS for n in lengths)
+
+
 def _capacities(clean: str) -> list[re.Match]:
     """Numbers with a measure unit (`8万吨`, `2×100万千瓦`): capacities a name may hold."""
     return list(re.finditer("(?<![0-9.])" + rules()["capacity"].lstrip("^"), clean))
@@ -310,7 +316,7 @@ def _left_edge(clean: str, tokens: list[Token], at: int, conjunct_checked: bool 
             # `A及B项目` is one name when A is specific and is not a name of its own
             left = _left_edge(clean, tokens, t.start, conjunct_checked=True)
             if left < t.start and head_of(clean[left : t.start]) is None and _specific(clean, tokens, left, t.start) \
-                    and not any(h not in GENERIC_HEADS and x.end < t.start and x.text.endswith(h) for x in tokens[:i] if left <= x.start for h, _ in _heads()):
+                    and not any(_own_head(x.text) for x in tokens[:i] if left <= x.start and x.end < t.start):
                 start = left
             break
         if t.text in _stop_words() or (_pattern("left_verbs").search(t.text) and t.pos != "ns"):
@@ -379,8 +385,7 @@ def _listed_items(clean: str, tokens: list[Token], end: int) -> list[tuple[int, 
         if t.text in DELIMS - {"、"}:
             break
         joined = "".join(x.text for x in tokens[max(0, k - 1) : k + 1])
-        if _pattern("list_cue").search(t.text) and re.fullmatch(rules()["list_cue"].rstrip("$"), t.text) \
-                or re.fullmatch(rules()["list_cue"].rstrip("$"), joined):
+        if _pattern("list_cue").fullmatch(t.text) or _pattern("list_cue").fullmatch(joined):
             cue = t.end
             break
     if cue is None or cue >= end:
